@@ -1,0 +1,20 @@
+# The two commands a newcomer needs: `make run` and `make test`. See README.md.
+.PHONY: run shell test setup train clean
+
+run:    ## install if needed, train if data changed, start action server + Rasa server
+	bash scripts/run.sh serve
+
+shell:  ## same, then chat in the terminal with `rasa shell`
+	bash scripts/run.sh shell
+
+test:   ## every test: data validation, test stories, unit tests, end-to-end tests
+	bash scripts/test.sh
+
+setup:  ## only create .venv and install the pinned requirements
+	bash scripts/setup.sh
+
+train:  ## only (re)train when config, domain, data or lexicon changed
+	bash scripts/setup.sh && bash scripts/train.sh
+
+clean:  ## remove build output, models and runtime data (conversations and cases!)
+	rm -rf build .rasa results var models/*.tar.gz models/.inputs.sha256

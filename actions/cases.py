@@ -1,0 +1,104 @@
+"""Records the case the conversation just completed, so the user can come back to it."""
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.slots import known, loan_type_id, number
+from borrower.casestore import CaseStore
+from borrower.knowledge import knowledge
+from borrower.text import mask_pii
+
+logger = logging.getLogger(__name__)
+
+# Which form's completion means which kind of case, and the slots that belong to it.
+FORM_CATEGORY = {
+    "complaint_form": "complaint",
+    "harassment_form": "harassment",
+    "negotiation_form": "negotiation",
+}
+CASE_SLOTS = {
+    "complaint": ["platform", "loan_type", "complaint_problem", "amount", "case_draft"],
+    "harassment": ["platform", "harassment_detail", "harassment_types"],
+    "negotiation": ["loan_type", "debt_amount", "monthly_income", "affordable_amount"],
+}
+
+_store: Optional[CaseStore] = None
+
+
+def case_store() -> CaseStore:
+    """The process-wide store, created on first use (and again after a failed creation)."""
+    global _store
+    if _store is None:
+        _store = CaseStore()
+    return _store
+
+
+def last_completed_form(tracker: Tracker) -> Optional[str]:
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") in FORM_CATEGORY:
+            return event["name"]
+    return None
+
+
+def case_fields(tracker: Tracker, category: str) -> Dict[str, Any]:
+    platform = known(tracker, "platform")
+    loan_type = loan_type_id(tracker)
+    fields: Dict[str, Any] = {
+        "platform": platform,
+        "loan_type": known(tracker, "loan_type"),
+        "institution_type": knowledge().classify_institution(platform, loan_type).id,
+    }
+    if category == "complaint":
+        problem = mask_pii(known(tracker, "complaint_problem"))
+        fields.update(
+            amount=number(tracker, "amount"),
+            summary=problem,
+            details={"problem": problem},
+            draft=known(tracker, "case_draft"),
+        )
+    elif category == "harassment":
+        detail = mask_pii(known(tracker, "harassment_detail"))
+        fields.update(
+            summary=detail,
+            details={"detail": detail, "behaviours": tracker.get_slot("harassment_types") or []},
+        )
+    else:
+        fields.update(
+            amount=number(tracker, "debt_amount"),
+            details={
+                "debt": number(tracker, "debt_amount"),
+                "monthly_income": number(tracker, "monthly_income"),
+                "affordable": number(tracker, "affordable_amount"),
+            },
+        )
+    return fields
+
+
+class ActionRecordCase(Action):
+    def name(self) -> Text:
+        return "action_record_case"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        form = last_completed_form(tracker)
+        if form is None:
+            logger.warning("action_record_case ran without a completed form; nothing recorded")
+            return []
+        category = FORM_CATEGORY[form]
+        try:
+            record = case_store().create_case(
+                tracker.sender_id, category, **case_fields(tracker, category)
+            )
+        except (SQLAlchemyError, OSError, RuntimeError):
+            # The answers stay in the slots, so the next attempt can save them.
+            logger.exception("could not save a %s case", category)
+            dispatcher.utter_message(response="utter_case_save_failed")
+            return []
+        dispatcher.utter_message(response="utter_case_recorded", case_number=record.case_number)
+        return [SlotSet(slot, None) for slot in CASE_SLOTS[category]]

@@ -1,0 +1,29 @@
+"""The complaint escalation ladder: the lender first, then its supervisor, then the rest."""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.slots import known, loan_type_id
+from borrower.advice import complaint_ladder
+from borrower.knowledge import knowledge
+from borrower.render import render
+
+
+class ActionRecommendChannels(Action):
+    def name(self) -> Text:
+        return "action_recommend_channels"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        platform = known(tracker, "platform")
+        ladder = complaint_ladder(
+            knowledge(), platform, loan_type_id(tracker), known(tracker, "complaint_problem")
+        )
+        text = render("complaint_ladder.j2", ladder=ladder, platform=platform or "这家机构")
+        dispatcher.utter_message(response="utter_channel_ladder", ladder=text)
+        dispatcher.utter_message(response="utter_legal_disclaimer")
+        return []

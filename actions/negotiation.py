@@ -1,0 +1,38 @@
+"""Repayment negotiation: what the user's numbers mean and which options exist, honestly."""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.slots import loan_type_id, number
+from borrower.advice import repayment_sketch
+from borrower.knowledge import knowledge
+from borrower.render import render
+
+
+class ActionExplainNegotiation(Action):
+    def name(self) -> Text:
+        return "action_explain_negotiation"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        facts = knowledge().negotiation
+        sketch = repayment_sketch(
+            number(tracker, "debt_amount") or 0.0,
+            number(tracker, "monthly_income") or 0.0,
+            number(tracker, "affordable_amount") or 0.0,
+        )
+        specific = facts.credit_card if loan_type_id(tracker) == "credit_card" else facts.other
+        options = render(
+            "negotiation_options.j2",
+            sketch=sketch,
+            specific=specific,
+            general=facts.general,
+            documents=facts.documents,
+        )
+        dispatcher.utter_message(response="utter_negotiation_options", options=options)
+        dispatcher.utter_message(response="utter_legal_disclaimer")
+        return []

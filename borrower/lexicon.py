@@ -1,0 +1,136 @@
+"""The project lexicon (lexicon/*.yml): closed lists of platforms, loan types and collection
+behaviours, and the crisis phrases.
+
+The same entries drive jieba's segmentation, the spaCy entity ruler and the actions, so a term
+the NLU recognises always maps back to one canonical entry here.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Tuple
+
+import yaml
+
+from borrower.paths import LEXICON_DIR
+from borrower.text import normalize
+
+# jieba frequency for domain words: high enough that they beat the built-in dictionary.
+JIEBA_FREQ = 200000
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    id: str
+    name: str
+    terms: Tuple[str, ...]
+
+
+class Lexicon:
+    def __init__(
+        self, entries: Iterable[Entry], crisis_phrases: Iterable[str], fillers: Iterable[str] = ()
+    ) -> None:
+        self.entries = list(entries)
+        self.crisis_phrases = tuple(crisis_phrases)
+        self.fillers = tuple(sorted(fillers, key=len, reverse=True))
+        # (term, entry) pairs, longest term first, so the most specific term wins.
+        self._terms: List[Tuple[str, Entry]] = sorted(
+            ((term.lower(), entry) for entry in self.entries for term in entry.terms),
+            key=lambda pair: -len(pair[0]),
+        )
+        self._by_id: Dict[Tuple[str, str], Entry] = {(e.label, e.id): e for e in self.entries}
+
+    @classmethod
+    def from_dir(cls, directory: Path = LEXICON_DIR) -> "Lexicon":
+        terms = yaml.safe_load((directory / "terms.yml").read_text(encoding="utf-8"))
+        crisis = yaml.safe_load((directory / "crisis.yml").read_text(encoding="utf-8"))
+        fillers = yaml.safe_load((directory / "fillers.yml").read_text(encoding="utf-8"))
+        entries = []
+        for label, items in terms.items():
+            for item in items:
+                names = [item["name"], *item.get("terms", [])]
+                entries.append(
+                    Entry(label, item["id"], item["name"], tuple(dict.fromkeys(names)))
+                )
+        return cls(entries, crisis["phrases"], fillers["words"])
+
+    def entry(self, label: str, entry_id: str) -> Optional[Entry]:
+        return self._by_id.get((label, entry_id))
+
+    def find(self, text: Optional[str], label: str) -> List[Entry]:
+        """Entries of `label` mentioned in `text`, in order of first mention, no repeats.
+
+        Longer terms are matched first and their characters consumed, so "冒充警察" is one
+        impersonation mention, not also something shorter inside it.
+        """
+        remaining = normalize(text).lower()
+        found: List[Tuple[int, Entry]] = []
+        for term, entry in self._terms:
+            if entry.label != label:
+                continue
+            position = remaining.find(term)
+            while position >= 0:
+                found.append((position, entry))
+                remaining = remaining[:position] + "\0" * len(term) + remaining[position + len(term):]
+                position = remaining.find(term)
+        found.sort(key=lambda pair: pair[0])
+        return list(dict.fromkeys(entry for _, entry in found))
+
+    def canonical(self, text: Optional[str], label: str) -> Optional[Entry]:
+        """The first entry of `label` mentioned in `text`, if any."""
+        matches = self.find(text, label)
+        return matches[0] if matches else None
+
+    def content(self, text: Optional[str]) -> str:
+        """What is left of `text` without lexicon terms, filler words, punctuation and spaces:
+        the part that tells what actually happened."""
+        remaining = normalize(text).lower()
+        for term, _entry in self._terms:
+            remaining = remaining.replace(term, "")
+        for word in self.fillers:
+            remaining = remaining.replace(word.lower(), "")
+        return "".join(ch for ch in remaining if ch.isalnum())
+
+    def mentions_crisis(self, text: Optional[str]) -> bool:
+        simplified = normalize(text)
+        return any(phrase in simplified for phrase in self.crisis_phrases)
+
+    def jieba_words(self) -> List[str]:
+        """Every multi-character term, for jieba's user dictionary."""
+        words = {term for entry in self.entries for term in entry.terms if len(term) > 1}
+        words.update(self.crisis_phrases)
+        return sorted(words)
+
+    def ruler_patterns(self) -> List[Dict[str, str]]:
+        """spaCy entity-ruler phrase patterns: label = entity type, id = canonical id."""
+        return [
+            {"label": entry.label, "pattern": term.lower(), "id": entry.id}
+            for entry in self.entries
+            for term in entry.terms
+        ]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    return Lexicon.from_dir()
+
+
+_jieba_ready = False
+
+
+def install_jieba_dictionary() -> None:
+    """Adds the lexicon's words to jieba's global dictionary (idempotent).
+
+    spaCy's Chinese tokenizer calls the global jieba, so this must run in every process that
+    tokenizes, before the first text (or entity-ruler pattern) is segmented.
+    """
+    global _jieba_ready
+    if _jieba_ready:
+        return
+    import jieba
+
+    jieba.setLogLevel(60)
+    for word in lexicon().jieba_words():
+        jieba.add_word(word.lower(), freq=JIEBA_FREQ)
+    _jieba_ready = True

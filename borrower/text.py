@@ -1,0 +1,135 @@
+"""Text normalisation for Chinese chat input: script, width, noise, and amounts of money."""
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Optional
+
+import cn2an
+from opencc import OpenCC
+
+# Upper bound on what the pipeline looks at; longer input is cut, not rejected.
+MAX_TEXT_CHARS = 2000
+
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20  # ideographic space
+_UNKNOWN_WORDS = ("不知道", "不清楚", "不记得", "忘了", "不确定", "说不清", "没算过")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> OpenCC:
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Converts Traditional characters to Simplified (length-preserving for CJK text)."""
+    converted = _t2s().convert(text)
+    # Entity offsets in training data refer to the original text, so a conversion that
+    # changes the length (rare phrase mappings) is not applied.
+    return converted if len(converted) == len(text) else text
+
+
+def clean(text: Optional[str]) -> str:
+    """Simplified script, no control characters, bounded length; punctuation kept as typed.
+
+    For text shown back to the user (letters, case summaries).
+    """
+    if not text:
+        return ""
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cf") and ch != "\n" else ch
+        for ch in text[:MAX_TEXT_CHARS]
+    )
+    return to_simplified(text)
+
+
+def normalize(text: Optional[str]) -> str:
+    """clean() plus half-width ASCII: the form every matcher and the NLU pipeline see.
+
+    Keeps the length of the text (up to MAX_TEXT_CHARS), so character offsets still match.
+    """
+    return clean(text).translate(_FULLWIDTH)
+
+
+_AMOUNT = re.compile(
+    r"(?P<num>[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点]+)"
+    r"\s*(?P<unit>w|W|万|k|K|千|元|块钱|块|rmb|RMB)?"
+)
+_UNIT_FACTOR = {"w": 10000, "W": 10000, "万": 1, "k": 1000, "K": 1000, "千": 1}
+
+
+def parse_amount(text: Optional[str]) -> Optional[float]:
+    """Reads the first amount of money in `text` as yuan.
+
+    "五万二" → 52000, "3.5万" → 35000, "8w" → 80000, "2,523元" → 2523. Returns None when
+    there is no amount. Chinese numerals are handled by cn2an.
+    """
+    if not text:
+        return None
+    cleaned = normalize(text).replace(",", "").replace("，", "")
+    candidates = []
+    for match in _AMOUNT.finditer(cleaned):
+        value = _amount_value(match, cleaned)
+        if value is not None:
+            # A lone Chinese numeral without a unit ("一个月") is a weak reading.
+            strong = bool(match.group("unit")) or match.group("num")[0].isdigit() or len(
+                match.group("num")
+            ) > 1
+            candidates.append((strong, value))
+    strong_values = [value for strong, value in candidates if strong]
+    if strong_values:
+        return strong_values[0]
+    return candidates[0][1] if candidates else None
+
+
+def _amount_value(match: "re.Match[str]", cleaned: str) -> Optional[float]:
+    number, unit = match.group("num"), match.group("unit") or ""
+    if number == "点":
+        return None
+    if not number[0].isdigit():
+        if unit == "万":  # let cn2an read "五万二" as a whole
+            number, unit = number + "万", ""
+        try:
+            value = float(cn2an.cn2an(number, "smart"))
+        except (ValueError, KeyError, IndexError):
+            return None
+    else:
+        value = float(number)
+        if unit == "万":
+            value *= 10000
+            unit = ""
+            # "5万2" → 52000: a single trailing digit counts in thousands
+            tail = cleaned[match.end():match.end() + 2]
+            if tail[:1].isdigit() and not tail[1:2].isdigit():
+                value += int(tail[0]) * 1000
+    return value * _UNIT_FACTOR.get(unit, 1)
+
+
+def says_unknown(text: Optional[str]) -> bool:
+    """True when the user says they do not know (不知道 / 不清楚 / 忘了 ...)."""
+    return bool(text) and any(word in normalize(text) for word in _UNKNOWN_WORDS)
+
+
+# Stored for an answer the user does not know, in every slot that accepts one.
+UNKNOWN = "不清楚"
+_NOTHING_WORDS = ("没有收入", "没收入", "无收入", "没有工作", "失业", "一分钱都", "拿不出", "一分都", "没钱")
+
+
+def says_nothing(text: Optional[str]) -> bool:
+    """True for "没有收入" / "一分钱都拿不出" and similar: an amount of zero."""
+    return bool(text) and any(word in normalize(text) for word in _NOTHING_WORDS)
+
+
+# Mainland ID card (18 characters), mobile number, bank card (16–19 digits).
+_ID_CARD = re.compile(r"(?<![0-9])([1-9][0-9]{5})(?:19|20)[0-9]{9}([0-9Xx])(?![0-9])")
+_MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
+_BANK_CARD = re.compile(r"(?<![0-9])([0-9]{4})[0-9]{8,11}([0-9]{4})(?![0-9])")
+
+
+def mask_pii(text: Optional[str]) -> str:
+    """Masks ID-card, mobile and bank-card numbers: 138****5678, 110101********123X."""
+    if not text:
+        return ""
+    text = _ID_CARD.sub(lambda m: m.group(1) + "*" * 11 + m.group(2), text)
+    text = _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
+    return _BANK_CARD.sub(lambda m: m.group(1) + "*" * (len(m.group(0)) - 8) + m.group(2), text)

@@ -1,0 +1,89 @@
+"""NLU components for Chinese chat input.
+
+- TextNormalizer: first in the pipeline; Traditional → Simplified (OpenCC), full-width →
+  half-width, control characters removed, length bounded. Everything after it, including the
+  spaCy entity ruler and the classifiers, sees one script.
+- CrisisGuard: last in the pipeline; when a message contains a crisis phrase
+  (lexicon/crisis.yml) the intent becomes express_distress whatever the classifier said, so
+  crisis help never depends on a classifier's confidence.
+
+Importing this module installs the lexicon into jieba's global dictionary. Rasa imports every
+component class of a model before it instantiates any of them, so the dictionary is in place
+before SpacyNLP loads the spaCy model and its entity-ruler patterns are segmented.
+"""
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from borrower.lexicon import install_jieba_dictionary, lexicon
+from borrower.text import normalize
+
+install_jieba_dictionary()
+
+CRISIS_INTENT = "express_distress"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
+)
+class TextNormalizer(GraphComponent):
+    """Rewrites the message text into normalised Simplified Chinese, keeping its length."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "TextNormalizer":
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self.process(training_data.training_examples)
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if text is not None:
+                message.set(TEXT, normalize(text))
+        return messages
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class CrisisGuard(GraphComponent):
+    """Forces express_distress when a crisis phrase appears."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "CrisisGuard":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if not lexicon().mentions_crisis(message.get(TEXT)):
+                continue
+            intent = {"name": CRISIS_INTENT, "confidence": 1.0}
+            ranking = [
+                entry
+                for entry in message.get(INTENT_RANKING_KEY) or []
+                if entry.get("name") != CRISIS_INTENT
+            ]
+            message.set(INTENT, intent, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+        return messages

@@ -1,0 +1,15 @@
+# Sourced by the other scripts: runtime configuration with defaults. Any variable already set
+# in the environment wins, so `RASA_PORT=5006 make run` or a PostgreSQL TRACKER_DB_URL work.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export RASA_TELEMETRY_ENABLED=false
+export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"
+export RASA_PORT="${RASA_PORT:-5005}"
+export ACTION_PORT="${ACTION_PORT:-5055}"
+export BORROWER_VAR_DIR="${BORROWER_VAR_DIR:-$ROOT/var}"
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://localhost:$ACTION_PORT/webhook}"
+export TRACKER_DB_URL="${TRACKER_DB_URL:-sqlite:///$BORROWER_VAR_DIR/tracker.db}"
+export CASES_DB_URL="${CASES_DB_URL:-sqlite:///$BORROWER_VAR_DIR/cases.db}"
+export MODEL_PATH="${MODEL_PATH:-$ROOT/models/borrower.tar.gz}"
+export PATH="$ROOT/.venv/bin:$PATH"
+mkdir -p "$BORROWER_VAR_DIR"

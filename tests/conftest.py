@@ -1,0 +1,89 @@
+import os
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def make_tracker(
+    slots: Optional[Dict[str, Any]] = None,
+    *,
+    text: str = "",
+    intent: str = "inform",
+    entities: Optional[List[Dict[str, Any]]] = None,
+    events: Optional[List[Dict[str, Any]]] = None,
+    active_loop: Optional[str] = None,
+    sender_id: str = "test-user",
+):
+    """A rasa-sdk Tracker built from a state dict, as the action server receives it."""
+    from rasa_sdk import Tracker
+
+    return Tracker.from_dict(
+        {
+            "sender_id": sender_id,
+            "slots": slots or {},
+            "latest_message": {
+                "text": text,
+                "intent": {"name": intent, "confidence": 1.0},
+                "entities": entities or [],
+            },
+            "events": events or [],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {"name": active_loop} if active_loop else {},
+            "latest_action_name": "action_listen",
+        }
+    )
+
+
+@pytest.fixture
+def tracker_factory():
+    return make_tracker
+
+
+@pytest.fixture
+def dispatcher():
+    from rasa_sdk.executor import CollectingDispatcher
+
+    return CollectingDispatcher()
+
+
+@pytest.fixture
+def case_db(tmp_path, monkeypatch):
+    """A fresh SQLite case database for one test; actions use it through CASES_DB_URL."""
+    import actions.cases
+
+    url = f"sqlite:///{tmp_path / 'cases.db'}"
+    monkeypatch.setenv("CASES_DB_URL", url)
+    monkeypatch.setattr(actions.cases, "_store", None)
+    yield url
+    actions.cases._store = None
+
+
+def responses(dispatcher) -> List[str]:
+    """Names of the responses an action dispatched, in order."""
+    return [message.get("response") for message in dispatcher.messages]
+
+
+def rendered(dispatcher, response: str) -> Dict[str, Any]:
+    """The template variables dispatched with `response` (its first occurrence)."""
+    message = next(m for m in dispatcher.messages if m.get("response") == response)
+    return {key: value for key, value in message.items() if key not in _MESSAGE_KEYS}
+
+
+_MESSAGE_KEYS = {"text", "buttons", "elements", "custom", "template", "response", "image",
+                 "attachment", "json_message", "quick_replies"}
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+
+@pytest.fixture(scope="session")
+def domain() -> Dict[str, Any]:
+    """domain.yml as the action server receives it."""
+    import yaml
+
+    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))

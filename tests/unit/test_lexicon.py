@@ -1,0 +1,42 @@
+from borrower.lexicon import Lexicon, lexicon
+
+
+def test_find_returns_canonical_entries_in_order_of_mention():
+    found = lexicon().find("催收半夜打電話，還爆我通訊錄，冒充警察", "harassment_type")
+    assert [entry.id for entry in found] == ["night_calls", "third_party_contact", "impersonation"]
+
+
+def test_longest_term_wins():
+    # "平安普惠" is a platform; "平安银行" another one; neither is read as the other.
+    assert lexicon().canonical("我在平安普惠借的", "platform").id == "pingan_puhui"
+    assert lexicon().canonical("平安银行信用卡", "platform").id == "pingan_bank"
+
+
+def test_canonical_is_none_without_a_term():
+    assert lexicon().canonical("一家不知名的公司", "platform") is None
+
+
+def test_crisis_phrases_in_both_scripts():
+    assert lexicon().mentions_crisis("我真的不想活了")
+    assert lexicon().mentions_crisis("活不下去了，還不如死了")
+    assert not lexicon().mentions_crisis("催收骂我让我去死")  # a threat, handled as harassment
+    assert not lexicon().mentions_crisis("")
+
+
+def test_content_strips_fillers_and_terms():
+    assert lexicon().content("我要投诉这个网贷平台") == ""
+    assert lexicon().content("我要投诉平安普惠乱收费") == "乱收费"
+
+
+def test_every_entry_has_a_unique_id_per_label():
+    ids = [(entry.label, entry.id) for entry in lexicon().entries]
+    assert len(ids) == len(set(ids))
+
+
+def test_jieba_words_and_ruler_patterns_cover_every_term():
+    lex = Lexicon.from_dir()
+    patterns = {(p["label"], p["pattern"]) for p in lex.ruler_patterns()}
+    for entry in lex.entries:
+        for term in entry.terms:
+            assert (entry.label, term.lower()) in patterns
+    assert "爆通讯录" in lex.jieba_words()

@@ -1,0 +1,58 @@
+import pytest
+
+from borrower.text import mask_pii, normalize, parse_amount, says_nothing, says_unknown
+
+
+@pytest.mark.parametrize(
+    "text, yuan",
+    [
+        ("五万二", 52000),
+        ("3.5万", 35000),
+        ("8w", 80000),
+        ("8W左右", 80000),
+        ("2,523元", 2523),
+        ("5万2", 52000),
+        ("一共欠了十二万", 120000),
+        ("大概八千块", 8000),
+        ("每个月一千五", 1500),
+        ("一个月两千", 2000),  # the lone "一" is not the amount
+        ("１２３４５", 12345),  # full-width digits
+        ("借了十萬", 100000),  # Traditional
+        ("0", 0),
+    ],
+)
+def test_parse_amount_reads_yuan(text, yuan):
+    assert parse_amount(text) == yuan
+
+
+@pytest.mark.parametrize("text", ["", None, "没有", "不清楚", "😭😭", "abc"])
+def test_parse_amount_without_amount_is_none(text):
+    assert parse_amount(text) is None
+
+
+def test_normalize_converts_traditional_and_width_and_keeps_length():
+    text = "我要投訴這個網貸平台！ＡＢＣ"
+    assert normalize(text) == "我要投诉这个网贷平台!ABC"
+    assert len(normalize(text)) == len(text)
+
+
+def test_normalize_removes_control_characters_and_bounds_length():
+    assert normalize("a\x00b\u200bc") == "a b c"
+    assert len(normalize("很" * 10000)) == 2000
+    assert normalize(None) == ""
+
+
+def test_unknown_and_nothing_answers():
+    assert says_unknown("我也不清楚")
+    assert says_unknown("記不清楚了")
+    assert not says_unknown("五万")
+    assert says_nothing("现在没有收入")
+    assert not says_nothing("三千")
+
+
+def test_mask_pii_masks_id_phone_and_card_numbers():
+    masked = mask_pii("电话13812345678，身份证11010119900307123X，卡号6222021234567890123")
+    assert "13812345678" not in masked and "138****5678" in masked
+    assert "11010119900307123X" not in masked and masked.count("*") >= 4 + 11 + 11
+    assert "6222021234567890123" not in masked and "6222" in masked
+    assert mask_pii("欠了52000元") == "欠了52000元"
