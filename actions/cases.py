@@ -83,7 +83,7 @@ class ActionRecordCase(Action):
     def name(self) -> Text:
         return "action_record_case"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         form = last_completed_form(tracker)

@@ -16,7 +16,7 @@ class ActionRecommendChannels(Action):
     def name(self) -> Text:
         return "action_recommend_channels"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         platform = known(tracker, "platform")

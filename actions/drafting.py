@@ -16,7 +16,7 @@ class ActionDraftComplaint(Action):
     def name(self) -> Text:
         return "action_draft_complaint"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         draft = render(

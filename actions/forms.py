@@ -9,7 +9,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from borrower.lexicon import lexicon
-from borrower.text import UNKNOWN, clean, parse_amount, says_nothing, says_unknown
+from borrower.text import UNKNOWN, clean, has_content, parse_amount, says_nothing, says_unknown
 
 # An opening message with fewer characters of content than this has no details yet.
 CONTENT_MIN_CHARS = 3
@@ -28,7 +28,9 @@ def platform_answer(value: Any) -> Dict[Text, Any]:
     entry = lexicon().canonical(text, "platform")
     if entry:
         return {"platform": entry.name}
-    if not text or says_unknown(text):
+    if not has_content(text):
+        return {"platform": None}  # only emoji or punctuation: ask again
+    if says_unknown(text):
         return {"platform": UNKNOWN}
     return {"platform": text[:MAX_NAME_CHARS]}
 
@@ -38,7 +40,9 @@ def loan_type_answer(value: Any) -> Dict[Text, Any]:
     entry = lexicon().canonical(text, "loan_type")
     if entry:
         return {"loan_type": entry.name}
-    if not text or says_unknown(text):
+    if not has_content(text):
+        return {"loan_type": None}
+    if says_unknown(text):
         return {"loan_type": UNKNOWN}
     if text.startswith("其他"):
         return {"loan_type": OTHER_LOAN_TYPE}
@@ -88,7 +92,7 @@ class ValidateComplaintForm(FormValidationAction):
         text = _text(value)
         if not _asked(tracker, "complaint_problem") and len(lexicon().content(text)) < CONTENT_MIN_CHARS:
             return {"complaint_problem": None}  # "我要投诉" alone: ask what happened
-        if not text:
+        if not has_content(text):
             return {"complaint_problem": None}
         return {"complaint_problem": text[:MAX_DETAIL_CHARS]}
 
@@ -109,7 +113,7 @@ class ValidateHarassmentForm(FormValidationAction):
         behaviours = [entry.id for entry in lexicon().find(text, "harassment_type")]
         # An opening message that names no behaviour ("被催收骚扰了") gets the detail question;
         # an answer to that question is taken as it is.
-        if not text or (not behaviours and not _asked(tracker, "harassment_detail")):
+        if not has_content(text) or (not behaviours and not _asked(tracker, "harassment_detail")):
             return {"harassment_detail": None}
         return {"harassment_detail": text[:MAX_DETAIL_CHARS], "harassment_types": behaviours}
 

@@ -17,7 +17,7 @@ class ActionCheckHarassment(Action):
     def name(self) -> Text:
         return "action_check_harassment"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         findings = harassment_findings(

@@ -16,7 +16,7 @@ class ActionExplainNegotiation(Action):
     def name(self) -> Text:
         return "action_explain_negotiation"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         facts = knowledge().negotiation

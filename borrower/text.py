@@ -51,6 +51,12 @@ def normalize(text: Optional[str]) -> str:
     return clean(text).translate(_FULLWIDTH)
 
 
+def has_content(text: Optional[str]) -> bool:
+    """True when the text has at least one letter, digit or Chinese character (not only
+    emoji, punctuation or spaces)."""
+    return any(ch.isalnum() for ch in normalize(text))
+
+
 _AMOUNT = re.compile(
     r"(?P<num>[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点]+)"
     r"\s*(?P<unit>w|W|万|k|K|千|元|块钱|块|rmb|RMB)?"

@@ -3,6 +3,8 @@
 - TextNormalizer: first in the pipeline; Traditional → Simplified (OpenCC), full-width →
   half-width, control characters removed, length bounded. Everything after it, including the
   spaCy entity ruler and the classifiers, sees one script.
+- NoContentGuard: after the classifiers; a message with no letter, digit or Chinese character
+  (empty, only emoji or punctuation) gets nlu_fallback instead of an arbitrary intent.
 - CrisisGuard: last in the pipeline; when a message contains a crisis phrase
   (lexicon/crisis.yml) the intent becomes express_distress whatever the classifier said, so
   crisis help never depends on a classifier's confidence.
@@ -23,11 +25,20 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from borrower.lexicon import install_jieba_dictionary, lexicon
-from borrower.text import normalize
+from borrower.text import has_content, normalize
 
 install_jieba_dictionary()
 
 CRISIS_INTENT = "express_distress"
+FALLBACK_INTENT = "nlu_fallback"
+
+
+def _set_intent(message: Message, name: str) -> None:
+    """Makes `name` the intent with confidence 1, keeping the rest of the ranking below it."""
+    intent = {"name": name, "confidence": 1.0}
+    ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get("name") != name]
+    message.set(INTENT, intent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
 
 
 @DefaultV1Recipe.register(
@@ -61,6 +72,29 @@ class TextNormalizer(GraphComponent):
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
+class NoContentGuard(GraphComponent):
+    """Sends messages without any content (emoji only, punctuation, empty) to the fallback."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "NoContentGuard":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if not has_content(message.get(TEXT)):
+                _set_intent(message, FALLBACK_INTENT)
+        return messages
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
 class CrisisGuard(GraphComponent):
     """Forces express_distress when a crisis phrase appears."""
 
@@ -76,14 +110,6 @@ class CrisisGuard(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if not lexicon().mentions_crisis(message.get(TEXT)):
-                continue
-            intent = {"name": CRISIS_INTENT, "confidence": 1.0}
-            ranking = [
-                entry
-                for entry in message.get(INTENT_RANKING_KEY) or []
-                if entry.get("name") != CRISIS_INTENT
-            ]
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
+            if lexicon().mentions_crisis(message.get(TEXT)):
+                _set_intent(message, CRISIS_INTENT)
         return messages

@@ -121,3 +121,10 @@ async def test_debt_must_be_a_number(tracker_factory, dispatcher):
 
 async def test_slot_events_are_rasa_sdk_events():
     assert SlotSet("amount", 1) == {"event": "slot", "timestamp": None, "name": "amount", "value": 1}
+
+
+@pytest.mark.parametrize("slot", ["platform", "loan_type"])
+async def test_emoji_only_answer_is_asked_again(tracker_factory, dispatcher, slot):
+    slots = await _validate(ValidateComplaintForm(), tracker_factory, dispatcher, slot, "😭😭",
+                            slot, "complaint_form")
+    assert slots[slot] is None

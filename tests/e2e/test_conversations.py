@@ -1,0 +1,75 @@
+"""Whole conversations over Rasa's REST channel against the real servers."""
+
+import re
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from borrower.casestore import CaseStore
+
+pytestmark = pytest.mark.e2e
+
+CASE_NUMBER = re.compile(r"TS-\d{4}-[0-9A-HJKMNP-TV-Z]{5}")
+
+
+def test_complaint_is_recorded_with_its_case_number(servers, sender):
+    reply = servers.text(sender, "我要投诉易鑫车贷乱收GPS费")
+    assert "哪种借款" in reply  # platform and problem came with the first message
+    assert "多少钱" in servers.text(sender, "车贷")
+    reply = servers.text(sender, "五万二")
+    assert "1. 先向借款机构本身投诉" in reply and "12378" in reply and "来源" in reply
+    assert "投诉书" in reply and "52,000 元" in reply
+    assert "我不是律师" in reply
+    [number] = CASE_NUMBER.findall(reply)
+
+    [case] = CaseStore(servers.cases_db_url).cases_for(sender)
+    assert case.case_number == number
+    assert (case.category, case.platform, case.loan_type, case.amount) == ("complaint", "易鑫", "车贷", 52000)
+    assert "GPS" in case.summary and "投诉书" in case.draft
+
+
+def test_traditional_harassment_report_names_rules_and_110(servers, sender):
+    reply = servers.text(sender, "催收冒充警察打電話給我爸媽，說要來抓我")
+    assert "哪个平台" in reply
+    reply = servers.text(sender, "分期樂")
+    assert "110" in reply and "《刑法》第 279 条" in reply and "请保留这些证据" in reply
+    assert CASE_NUMBER.search(reply)
+    [case] = CaseStore(servers.cases_db_url).cases_for(sender)
+    assert case.category == "harassment" and case.platform == "分期乐"
+    assert set(case.details["behaviours"]) >= {"impersonation", "third_party_contact"}
+
+
+def test_negotiation_explains_options_honestly(servers, sender):
+    # The loan type comes with the first message, so the form goes straight to the debt.
+    assert "一共欠多少钱" in servers.text(sender, "我信用卡逾期了还不上，想协商分期")
+    reply = servers.text(sender, "八万")
+    assert "每月收入" in reply
+    assert "最多能拿出" in servers.text(sender, "六千")
+    reply = servers.text(sender, "两千")
+    assert "40 个月" in reply and "「可以」（不是「必须」）" in reply
+    [case] = CaseStore(servers.cases_db_url).cases_for(sender)
+    assert case.category == "negotiation" and case.details["affordable"] == 2000
+
+
+def test_crisis_help_comes_first_even_inside_a_form(servers, sender):
+    assert "一共欠多少钱" in servers.text(sender, "我还不上网贷了，想协商")
+    replies = servers.say(sender, "我真的不想活了")
+    assert "12356" in replies[0]["text"] and "110" in replies[0]["text"] and "120" in replies[0]["text"]
+    assert not any("多少" in reply.get("text", "") for reply in replies)  # no money question now
+
+
+@pytest.mark.parametrize("message", ["", "😭😭😭", "我" * 5000, "12345678", "help me please", "點擊 http://t.cn/xyz 領取"])
+def test_bad_input_gets_a_chinese_answer(servers, sender, message):
+    replies = servers.say(sender, message)
+    assert replies, f"no reply to {message[:20]!r}"
+    assert all(re.search(r"[\u4e00-\u9fff]", reply.get("text", "")) for reply in replies)
+
+
+def test_conversation_is_persisted_in_the_sql_tracker_store(servers, sender):
+    servers.say(sender, "你好")
+    engine = create_engine(servers.tracker_db_url, future=True)
+    with engine.connect() as connection:
+        count = connection.execute(
+            text("SELECT COUNT(*) FROM events WHERE sender_id = :sender"), {"sender": sender}
+        ).scalar_one()
+    assert count > 0

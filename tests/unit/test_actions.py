@@ -1,0 +1,135 @@
+"""The journey actions on real tracker states: exact events and dispatched responses."""
+
+from actions.cases import ActionRecordCase
+from actions.channels import ActionRecommendChannels
+from actions.drafting import ActionDraftComplaint
+from actions.harassment import ActionCheckHarassment
+from actions.negotiation import ActionExplainNegotiation
+from borrower.casestore import CaseStore
+from tests.conftest import rendered, responses
+
+COMPLAINT = {
+    "platform": "易鑫",
+    "loan_type": "车贷",
+    "complaint_problem": "合同里多了 GPS 费和服务费，电话13812345678",
+    "amount": 52000.0,
+}
+
+
+async def test_recommend_channels_renders_the_ladder_with_sources(tracker_factory, dispatcher, domain):
+    events = await ActionRecommendChannels().run(dispatcher, tracker_factory(COMPLAINT), domain)
+    assert events == []
+    assert responses(dispatcher) == ["utter_channel_ladder", "utter_legal_disclaimer"]
+    ladder = rendered(dispatcher, "utter_channel_ladder")["ladder"]
+    assert ladder.index("1. 先向借款机构本身投诉") < ladder.index("2. 国家金融监督管理总局 12378")
+    assert "15 日" in ladder and "来源" in ladder
+    assert "地方金融管理局" in ladder  # 易鑫's licence type is not known: both supervisors
+
+
+async def test_recommend_channels_with_unknown_platform(tracker_factory, dispatcher, domain):
+    await ActionRecommendChannels().run(
+        dispatcher, tracker_factory({"platform": "不清楚", "loan_type": "不清楚"}), domain
+    )
+    ladder = rendered(dispatcher, "utter_channel_ladder")["ladder"]
+    assert "合同" in ladder and "不清楚" not in ladder.split("\n")[0]
+
+
+async def test_draft_complaint_masks_phone_and_keeps_the_draft(tracker_factory, dispatcher, domain):
+    events = await ActionDraftComplaint().run(dispatcher, tracker_factory(COMPLAINT), domain)
+    assert responses(dispatcher) == ["utter_complaint_draft"]
+    draft = rendered(dispatcher, "utter_complaint_draft")["draft"]
+    assert "致：易鑫" in draft and "52,000 元" in draft and "GPS 费" in draft
+    assert "13812345678" not in draft and "138****5678" in draft
+    assert "\n\n" not in draft  # chat channels split a message at blank lines
+    assert events == [{"event": "slot", "timestamp": None, "name": "case_draft", "value": draft}]
+
+
+async def test_draft_complaint_without_amount(tracker_factory, dispatcher, domain):
+    await ActionDraftComplaint().run(
+        dispatcher, tracker_factory({**COMPLAINT, "amount": "不清楚"}), domain
+    )
+    assert "涉及金额" not in rendered(dispatcher, "utter_complaint_draft")["draft"]
+
+
+async def test_check_harassment_safety_first_then_rules(tracker_factory, dispatcher, domain):
+    tracker = tracker_factory(
+        {"harassment_types": ["impersonation", "third_party_contact"], "platform": "不清楚"}
+    )
+    assert await ActionCheckHarassment().run(dispatcher, tracker, domain) == []
+    assert responses(dispatcher) == [
+        "utter_harassment_safety",
+        "utter_harassment_findings",
+        "utter_legal_disclaimer",
+    ]
+    findings = rendered(dispatcher, "utter_harassment_findings")["findings"]
+    assert "《刑法》第 279 条" in findings and "第 68 条" in findings
+    assert "110" in findings and "未经核实" in findings  # the L-confidence general rule
+
+
+async def test_check_harassment_without_safety_issue(tracker_factory, dispatcher, domain):
+    await ActionCheckHarassment().run(
+        dispatcher, tracker_factory({"harassment_types": ["call_bombing"]}), domain
+    )
+    assert responses(dispatcher) == ["utter_harassment_findings", "utter_legal_disclaimer"]
+    assert "12321" in rendered(dispatcher, "utter_harassment_findings")["findings"]
+
+
+async def test_explain_negotiation_credit_card_is_may_not_must(tracker_factory, dispatcher, domain):
+    slots = {"loan_type": "信用卡", "debt_amount": 80000.0, "monthly_income": 6000.0, "affordable_amount": 2000.0}
+    await ActionExplainNegotiation().run(dispatcher, tracker_factory(slots), domain)
+    assert responses(dispatcher) == ["utter_negotiation_options", "utter_legal_disclaimer"]
+    options = rendered(dispatcher, "utter_negotiation_options")["options"]
+    assert "40 个月" in options and "「可以」（不是「必须」）" in options and "第 70 条" in options
+
+
+async def test_explain_negotiation_online_loan_too_little_to_pay(tracker_factory, dispatcher, domain):
+    slots = {"loan_type": "网贷", "debt_amount": 120000.0, "monthly_income": 3000.0, "affordable_amount": 1000.0}
+    await ActionExplainNegotiation().run(dispatcher, tracker_factory(slots), domain)
+    options = rendered(dispatcher, "utter_negotiation_options")["options"]
+    assert "超过了常见的最长 60 期" in options and "2,000 元" in options
+    assert "「可以」（不是「必须」）" not in options and "没有与信用卡个性化分期对应的法定条款" in options
+
+
+def _completed(form):
+    return [{"event": "active_loop", "name": form}, {"event": "active_loop", "name": None}]
+
+
+async def test_record_case_saves_and_clears_the_journey(tracker_factory, dispatcher, domain, case_db):
+    tracker = tracker_factory({**COMPLAINT, "case_draft": "草稿"}, events=_completed("complaint_form"),
+                              sender_id="alice")
+    events = await ActionRecordCase().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_case_recorded"]
+    number = rendered(dispatcher, "utter_case_recorded")["case_number"]
+    [case] = CaseStore(case_db).cases_for("alice")
+    assert case.case_number == number and case.category == "complaint"
+    assert case.amount == 52000 and case.draft == "草稿" and case.platform == "易鑫"
+    assert "13812345678" not in case.summary
+    assert {e["name"] for e in events} == {"platform", "loan_type", "complaint_problem", "amount", "case_draft"}
+    assert all(e["value"] is None for e in events)
+
+
+async def test_record_case_category_follows_the_last_form(tracker_factory, dispatcher, domain, case_db):
+    tracker = tracker_factory(
+        {"harassment_detail": "半夜打电话", "harassment_types": ["night_calls"]},
+        events=_completed("complaint_form") + _completed("harassment_form"),
+        sender_id="bob",
+    )
+    await ActionRecordCase().run(dispatcher, tracker, domain)
+    [case] = CaseStore(case_db).cases_for("bob")
+    assert case.category == "harassment" and case.details["behaviours"] == ["night_calls"]
+
+
+async def test_record_case_database_down_keeps_the_answers(tracker_factory, dispatcher, domain, monkeypatch):
+    import actions.cases
+
+    monkeypatch.setenv("CASES_DB_URL", "postgresql+psycopg2://nobody@127.0.0.1:1/none")
+    monkeypatch.setattr(actions.cases, "_store", None)
+    tracker = tracker_factory(COMPLAINT, events=_completed("complaint_form"))
+    events = await ActionRecordCase().run(dispatcher, tracker, domain)
+    assert events == []  # nothing cleared: the next attempt can still save it
+    assert responses(dispatcher) == ["utter_case_save_failed"]
+
+
+async def test_record_case_without_completed_form_does_nothing(tracker_factory, dispatcher, domain, case_db):
+    assert await ActionRecordCase().run(dispatcher, tracker_factory({}), domain) == []
+    assert dispatcher.messages == []

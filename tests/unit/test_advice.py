@@ -1,0 +1,69 @@
+import pytest
+
+from borrower.advice import MAX_PLAN_MONTHS, complaint_ladder, harassment_findings, repayment_sketch
+from borrower.knowledge import knowledge
+
+
+def _ids(channels):
+    return [channel.id for channel in channels]
+
+
+def test_car_finance_company_goes_lender_then_12378():
+    ladder = complaint_ladder(knowledge(), "上汽通用汽车金融", "car_loan", "乱收费")
+    assert ladder.kind.id == "car_finance"
+    assert _ids(ladder.channels)[:2] == ["lender", "nfra_12378"]
+    assert _ids(ladder.channels)[-1] == "court"
+
+
+def test_lease_to_own_goes_to_local_finance_bureau_and_12345():
+    ladder = complaint_ladder(knowledge(), "弹个车", "lease_to_own", "说好两年过户不给过户")
+    assert ladder.kind.id == "finance_lease"
+    assert _ids(ladder.channels)[:3] == ["lender", "local_finance_bureau", "hotline_12345"]
+    assert "nfra_12378" not in _ids(ladder.channels)
+
+
+def test_unknown_institution_lists_both_supervisors():
+    ladder = complaint_ladder(knowledge(), "借呗", "online_loan", "利息太高")
+    assert ladder.kind.id == "unknown"
+    assert {"nfra_12378", "local_finance_bureau", "nifa_report"} <= set(_ids(ladder.channels))
+
+
+def test_dealer_fees_add_12315():
+    ladder = complaint_ladder(knowledge(), "易鑫", "car_loan", "4S店收了金融服务费")
+    assert "samr_12315" in _ids(ladder.channels)
+    assert "samr_12315" not in _ids(complaint_ladder(knowledge(), "易鑫", "car_loan", "利息高").channels)
+
+
+def test_threats_put_110_first_and_cite_sources():
+    findings = harassment_findings(knowledge(), ["threats", "night_calls"], "某某小额贷款有限公司", None)
+    assert _ids(findings.channels)[0] == "police_110"
+    assert "local_finance_bureau" in _ids(findings.channels)
+    assert all(rule.source for rule in findings.rules)
+    assert any("22:00" in rule.text for rule in findings.rules)
+
+
+def test_call_bombing_recommends_12321():
+    findings = harassment_findings(knowledge(), ["call_bombing"], None, None)
+    assert "miit_12321" in _ids(findings.channels)
+    assert "police_110" not in _ids(findings.channels)
+
+
+def test_no_known_behaviour_still_gives_general_rules_and_channels():
+    findings = harassment_findings(knowledge(), [], None, "credit_card")
+    assert findings.rules == [] and findings.general
+    assert _ids(findings.channels) == ["lender", "nfra_12378"]
+
+
+def test_unknown_behaviour_ids_are_ignored():
+    assert harassment_findings(knowledge(), ["no_such_thing"], None, None).behaviours == []
+
+
+@pytest.mark.parametrize(
+    "debt, affordable, months, fits",
+    [(52000, 2000, 26, True), (60000, 1000, 60, True), (100000, 1000, 100, False), (50000, 0, None, False)],
+)
+def test_repayment_sketch(debt, affordable, months, fits):
+    sketch = repayment_sketch(debt, 5000, affordable)
+    assert sketch.months_needed == months
+    assert sketch.fits_plan is fits
+    assert sketch.min_monthly_for_max_plan == -(-debt // MAX_PLAN_MONTHS)

@@ -1,0 +1,48 @@
+"""The custom NLU components on Rasa Message objects."""
+
+import pytest
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.chinese import CrisisGuard, NoContentGuard, TextNormalizer
+
+
+def _classified(text, intent="greet"):
+    message = Message(data={TEXT: text})
+    message.set(INTENT, {"name": intent, "confidence": 0.9}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 0.9}], add_to_output=True)
+    return message
+
+
+def test_normalizer_converts_traditional_at_training_and_inference():
+    normalizer = TextNormalizer()
+    data = TrainingData([Message(data={TEXT: "我要投訴這個網貸平台", INTENT: "complain_platform"})])
+    normalizer.process_training_data(data)
+    assert data.training_examples[0].get(TEXT) == "我要投诉这个网贷平台"
+    [message] = normalizer.process([Message(data={TEXT: "催收電話騷擾"})])
+    assert message.get(TEXT) == "催收电话骚扰"
+
+
+@pytest.mark.parametrize("text", ["我不想活了", "活不下去了", "欠這麼多還不如死了", "想跳楼"])
+def test_crisis_guard_overrides_any_intent(text):
+    [message] = CrisisGuard().process([_classified(text, "negotiate_repayment")])
+    assert message.get(INTENT) == {"name": "express_distress", "confidence": 1.0}
+    ranking = message.get(INTENT_RANKING_KEY)
+    assert ranking[0]["name"] == "express_distress" and ranking[1]["name"] == "negotiate_repayment"
+
+
+def test_crisis_guard_leaves_other_messages_alone():
+    [message] = CrisisGuard().process([_classified("催收骂我让我去死", "report_harassment")])
+    assert message.get(INTENT)["name"] == "report_harassment"
+
+
+@pytest.mark.parametrize("text", ["", "😭😭😭", "？？？", "   "])
+def test_no_content_guard_sends_empty_and_emoji_to_fallback(text):
+    [message] = NoContentGuard().process([_classified(text, "stop")])
+    assert message.get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_no_content_guard_keeps_real_text():
+    [message] = NoContentGuard().process([_classified("你好😊")])
+    assert message.get(INTENT)["name"] == "greet"
