@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`. See README.md.
-.PHONY: run shell test setup train clean
+.PHONY: run shell test setup train bench-startup clean
 
 run:    ## install if needed, train if data changed, start action server + Rasa server
 	bash scripts/run.sh serve
@@ -15,6 +15,9 @@ setup:  ## only create .venv and install the pinned requirements
 
 train:  ## only (re)train when config, domain, data or lexicon changed
 	bash scripts/setup.sh && bash scripts/train.sh
+
+bench-startup:  ## model-load time, server memory, turn latency → reports/startup.md (add FRESH=1 for install + train)
+	bash scripts/setup.sh && bash scripts/train.sh && . scripts/env.sh && python -m bench.startup $(if $(FRESH),--fresh,)
 
 clean:  ## remove build output, models and runtime data (conversations and cases!)
 	rm -rf build .rasa results var models/*.tar.gz models/.inputs.sha256

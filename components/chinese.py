@@ -33,19 +33,8 @@ CRISIS_INTENT = "express_distress"
 FALLBACK_INTENT = "nlu_fallback"
 
 
-def _set_intent(message: Message, name: str) -> None:
-    """Makes `name` the intent with confidence 1, keeping the rest of the ranking below it."""
-    intent = {"name": name, "confidence": 1.0}
-    ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get("name") != name]
-    message.set(INTENT, intent, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [intent, *ranking], add_to_output=True)
-
-
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
-)
-class TextNormalizer(GraphComponent):
-    """Rewrites the message text into normalised Simplified Chinese, keeping its length."""
+class _Stateless(GraphComponent):
+    """A component with no configuration, training or persisted state."""
 
     @classmethod
     def create(
@@ -54,8 +43,15 @@ class TextNormalizer(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "TextNormalizer":
+    ) -> GraphComponent:
         return cls()
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False
+)
+class TextNormalizer(_Stateless):
+    """Rewrites the message text into normalised Simplified Chinese, keeping its length."""
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self.process(training_data.training_examples)
@@ -69,47 +65,49 @@ class TextNormalizer(GraphComponent):
         return messages
 
 
+class _IntentOverride(_Stateless):
+    """Sets `intent` with confidence 1 on messages where `applies` holds, keeping the rest of
+    the classifier's ranking below it."""
+
+    intent: Text
+
+    def applies(self, text: Text) -> bool:
+        raise NotImplementedError
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if not self.applies(message.get(TEXT) or ""):
+                continue
+            top = {"name": self.intent, "confidence": 1.0}
+            ranking = [
+                entry
+                for entry in message.get(INTENT_RANKING_KEY) or []
+                if entry.get("name") != self.intent
+            ]
+            message.set(INTENT, top, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+        return messages
+
+
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class NoContentGuard(GraphComponent):
+class NoContentGuard(_IntentOverride):
     """Sends messages without any content (emoji only, punctuation, empty) to the fallback."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "NoContentGuard":
-        return cls()
+    intent = FALLBACK_INTENT
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            if not has_content(message.get(TEXT)):
-                _set_intent(message, FALLBACK_INTENT)
-        return messages
+    def applies(self, text: Text) -> bool:
+        return not has_content(text)
 
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
-class CrisisGuard(GraphComponent):
+class CrisisGuard(_IntentOverride):
     """Forces express_distress when a crisis phrase appears."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "CrisisGuard":
-        return cls()
+    intent = CRISIS_INTENT
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            if lexicon().mentions_crisis(message.get(TEXT)):
-                _set_intent(message, CRISIS_INTENT)
-        return messages
+    def applies(self, text: Text) -> bool:
+        return lexicon().mentions_crisis(text)

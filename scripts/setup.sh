@@ -37,7 +37,7 @@ if [ ! -x "$VENV/bin/python" ] || ! supported "$VENV/bin/python" >/dev/null; the
   if ! PY=$(find_python); then
     cat >&2 <<'MSG'
 No Python 3.8–3.10 found (Rasa 3.6.21 does not run on 3.11+).
-Install one, for example:  pyenv install 3.10.13   (or: apt-get install python3.10 python3.10-venv)
+Install one, for example:  pyenv install 3.10.13
 or point PYTHON at it:      PYTHON=/path/to/python3.10 make run
 MSG
     exit 1

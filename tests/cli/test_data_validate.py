@@ -3,7 +3,8 @@ import re
 import pytest
 import yaml
 
-from tests.cli.conftest import ROOT, run_rasa
+from tests.cli.conftest import run_rasa
+from tests.support.servers import ROOT
 
 pytestmark = pytest.mark.rasa
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.cli.conftest import ROOT, run_rasa
+from tests.cli.conftest import run_rasa
 
 pytestmark = pytest.mark.rasa
 

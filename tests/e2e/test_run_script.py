@@ -1,0 +1,63 @@
+"""`make run` (scripts/run.sh serve): starts both servers, answers, and Ctrl-C leaves nothing."""
+
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+import requests
+
+from tests.support.servers import ROOT, START_TIMEOUT_S, free_port
+
+pytestmark = pytest.mark.e2e
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def test_run_script_serves_and_ctrl_c_stops_everything(tmp_path):
+    rasa_port, action_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "RASA_PORT": str(rasa_port),
+        "ACTION_PORT": str(action_port),
+        "BORROWER_VAR_DIR": str(tmp_path),
+        "TRACKER_DB_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
+        "CASES_DB_URL": f"sqlite:///{tmp_path / 'cases.db'}",
+    }
+    env.pop("ACTION_ENDPOINT_URL", None)  # derived from ACTION_PORT by scripts/env.sh
+    output = tmp_path / "run.out"
+    process = subprocess.Popen(
+        ["bash", "scripts/run.sh", "serve"], cwd=ROOT, env=env,
+        stdout=output.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while "Ctrl-C stops both servers" not in output.read_text():
+            assert process.poll() is None, output.read_text()[-3000:]
+            assert time.monotonic() < deadline, output.read_text()[-3000:]
+            time.sleep(1)
+        reply = requests.post(
+            f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
+            json={"sender": "run-script", "message": "你好"}, timeout=60,
+        ).json()
+        assert "借款人维权助手" in reply[0]["text"]
+
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
+        process.wait(timeout=60)
+        deadline = time.monotonic() + 30
+        while _group_alive(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not _group_alive(process.pid), "processes left behind after Ctrl-C"
+        for port in (rasa_port, action_port):
+            with pytest.raises(requests.ConnectionError):
+                requests.get(f"http://127.0.0.1:{port}/", timeout=2)
+    finally:
+        if _group_alive(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)
