@@ -46,6 +46,7 @@ Rasa server: http://localhost:$RASA_PORT (log: var/rasa.log)
 Talk to it:
   curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
        -d '{"sender": "me", "message": "我要投诉平安普惠乱收费"}'
+Website widget channel (socket.io): http://localhost:$RASA_PORT/socket.io/
 Ctrl-C stops both servers.
 MSG
 wait -n "${pids[@]}"
