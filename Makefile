@@ -1,4 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
 .PHONY: run shell test setup train bench-startup clean
 
 run:    ## install if needed, train if data changed, start action server + Rasa server

@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from borrower.advice import behaviours_in
 from borrower.lexicon import lexicon
 from borrower.text import UNKNOWN, clean, has_content, parse_amount, says_nothing, says_unknown
 
@@ -110,7 +111,7 @@ class ValidateHarassmentForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         text = _text(value)
-        behaviours = [entry.id for entry in lexicon().find(text, "harassment_type")]
+        behaviours = behaviours_in(text)
         # An opening message that names no behaviour ("被催收骚扰了") gets the detail question;
         # an answer to that question is taken as it is.
         if not has_content(text) or (not behaviours and not _asked(tracker, "harassment_detail")):

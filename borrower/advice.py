@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
 from borrower.knowledge import REGULATOR, Channel, Fact, InstitutionType, KnowledgeBase
+from borrower.lexicon import lexicon
+from borrower.text import clock_hours, is_night_hour
 
 # Order in which channels are recommended: safety first, then the lender, then supervisors,
 # then bodies that handle a part of the problem, the court last.
@@ -52,6 +54,22 @@ def complaint_ladder(
         ids.append("samr_12315")
     ids += ["mediation", "court"]
     return Ladder(kind, [kb.channel(channel_id) for channel_id in _ordered(ids)])
+
+
+NIGHT_CALLS = "night_calls"
+
+
+def behaviours_in(text: Optional[str]) -> List[str]:
+    """Collection behaviours a message describes, as knowledge-base ids, in order of mention.
+
+    Night calls are read from the time ("半夜", "凌晨两点", "晚上11点"), the rest from the
+    lexicon's harassment_type terms.
+    """
+    found = [entry.id for entry in lexicon().find(text, "harassment_type")]
+    night_words = any(entry.id == "night" for entry in lexicon().find(text, "time_of_day"))
+    if night_words or any(is_night_hour(hour) for hour in clock_hours(text)):
+        found.insert(0, NIGHT_CALLS)
+    return found
 
 
 @dataclass

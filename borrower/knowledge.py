@@ -79,12 +79,28 @@ class Negotiation(BaseModel):
     documents: Fact
 
 
+class Lpr(Sourced):
+    one_year_percent: float
+    five_year_percent: float
+    as_of: str
+    note: str
+
+    @property
+    def private_lending_cap_percent(self) -> float:
+        """4 × the one-year LPR: the court cap for private lending."""
+        return round(4 * self.one_year_percent, 2)
+
+
 class KnowledgeBase(BaseModel):
     channels: List[Channel]
     institution_types: List[InstitutionType]
     harassment: Dict[str, HarassmentRules]
     harassment_general: List[Fact]
     negotiation: Negotiation
+    interest: List[Fact]
+    credit_report: List[Fact]
+    complaint_evidence: List[str]
+    lpr: Lpr
 
     @root_validator(skip_on_failure=True)
     def _references_resolve(cls, values: dict) -> dict:
@@ -120,7 +136,7 @@ class KnowledgeBase(BaseModel):
 
 def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
     data: dict = {}
-    for name in ("channels.yml", "rules.yml"):
+    for name in ("channels.yml", "rules.yml", "lpr.yml"):
         path = directory / name
         try:
             data.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})

@@ -3,7 +3,7 @@
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Optional
+from typing import List, Optional
 
 import cn2an
 from opencc import OpenCC
@@ -139,3 +139,67 @@ def mask_pii(text: Optional[str]) -> str:
     text = _ID_CARD.sub(lambda m: m.group(1) + "*" * 11 + m.group(2), text)
     text = _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
     return _BANK_CARD.sub(lambda m: m.group(1) + "*" * (len(m.group(0)) - 8) + m.group(2), text)
+
+
+_NUMERAL = r"[0-9]{1,2}|[零〇一二两三四五六七八九十]{1,3}"
+_CLOCK = re.compile(
+    rf"(?P<part>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|半夜|深夜)?\s*(?P<hour>{_NUMERAL})\s*(?:点|:|：|時|时)"
+)
+_PM_PARTS = ("下午", "傍晚", "晚上", "夜里", "半夜", "深夜")
+# Collection is not allowed from 22:00 to 08:00 without consent (GB/T 45251-2025).
+NIGHT_START_HOUR, NIGHT_END_HOUR = 22, 8
+
+
+def _numeral(text: str) -> Optional[int]:
+    try:
+        return int(text) if text.isdigit() else int(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+def clock_hours(text: Optional[str]) -> List[int]:
+    """Hours of the day (0–23) named in the text: "晚上11点" → 23, "凌晨两点" → 2, "23:30" → 23."""
+    hours = []
+    for match in _CLOCK.finditer(normalize(text)):
+        hour = _numeral(match.group("hour"))
+        if hour is None or hour > 24:
+            continue
+        part = match.group("part") or ""
+        late = part in ("半夜", "深夜", "夜里")
+        if part in _PM_PARTS and 1 <= hour < 12 and not (late and hour <= 5):
+            hour += 12
+        elif hour == 12 and (late or part == "晚上"):
+            hour = 0  # 晚上十二点 is midnight
+        hours.append(hour % 24)
+    return hours
+
+
+def is_night_hour(hour: int) -> bool:
+    return hour >= NIGHT_START_HOUR or hour < NIGHT_END_HOUR
+
+
+_DURATION = re.compile(
+    rf"(?P<num>[0-9]+|[零〇一二两三四五六七八九十百半]+)\s*(?:个)?\s*(?P<unit>年|月|周|星期|礼拜|天|日)"
+)
+_UNIT_DAYS = {"年": 365, "月": 30, "周": 7, "星期": 7, "礼拜": 7, "天": 1, "日": 1}
+
+
+def parse_duration_days(text: Optional[str]) -> Optional[int]:
+    """How long, in days: "三个月" → 90, "半年" → 182, "10天" → 10, "两年多" → 730."""
+    cleaned = normalize(text)
+    match = _DURATION.search(cleaned)
+    if not match:
+        return None
+    number = match.group("num")
+    if number == "半":
+        count = 0.5
+    elif number.endswith("半"):  # 一年半, 两个月半
+        base = _numeral(number[:-1])
+        count = base + 0.5 if base is not None else None
+    else:
+        count = _numeral(number)
+    if count is None:
+        return None
+    if cleaned[match.end():match.end() + 1] == "半":  # 一年半
+        count += 0.5
+    return int(count * _UNIT_DAYS[match.group("unit")])

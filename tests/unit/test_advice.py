@@ -67,3 +67,19 @@ def test_repayment_sketch(debt, affordable, months, fits):
     assert sketch.months_needed == months
     assert sketch.fits_plan is fits
     assert sketch.min_monthly_for_max_plan == -(-debt // MAX_PLAN_MONTHS)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("催收半夜打電話，還爆我通訊錄", ["night_calls", "third_party_contact"]),
+        ("晚上11点还在打", ["night_calls"]),
+        ("凌晨两点打给我爸妈", ["night_calls", "third_party_contact"]),
+        ("下午三点打电话骂人", ["insults"]),
+        ("他们冒充警察", ["impersonation"]),
+    ],
+)
+def test_behaviours_in(text, expected):
+    from borrower.advice import behaviours_in
+
+    assert behaviours_in(text) == expected

@@ -3,6 +3,7 @@ import shutil
 import pytest
 import yaml
 
+from borrower.advice import NIGHT_CALLS
 from borrower.knowledge import KnowledgeError, knowledge, load_knowledge
 from borrower.lexicon import lexicon
 from borrower.paths import KNOWLEDGE_DIR
@@ -17,8 +18,8 @@ def test_knowledge_base_loads_with_sources():
         assert channel.source and channel.confidence
 
 
-def test_every_harassment_behaviour_in_the_lexicon_has_rules():
-    behaviours = {e.id for e in lexicon().entries if e.label == "harassment_type"}
+def test_every_harassment_behaviour_has_rules():
+    behaviours = {e.id for e in lexicon().entries if e.label == "harassment_type"} | {NIGHT_CALLS}
     assert behaviours == set(knowledge().harassment)
 
 

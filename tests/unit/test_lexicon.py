@@ -3,7 +3,8 @@ from borrower.lexicon import Lexicon, lexicon
 
 def test_find_returns_canonical_entries_in_order_of_mention():
     found = lexicon().find("催收半夜打電話，還爆我通訊錄，冒充警察", "harassment_type")
-    assert [entry.id for entry in found] == ["night_calls", "third_party_contact", "impersonation"]
+    assert [entry.id for entry in found] == ["third_party_contact", "impersonation"]
+    assert [entry.id for entry in lexicon().find("半夜打電話", "time_of_day")] == ["night"]
 
 
 def test_longest_term_wins():

@@ -56,3 +56,25 @@ def test_mask_pii_masks_id_phone_and_card_numbers():
     assert "11010119900307123X" not in masked and masked.count("*") >= 4 + 11 + 11
     assert "6222021234567890123" not in masked and "6222" in masked
     assert mask_pii("欠了52000元") == "欠了52000元"
+
+
+@pytest.mark.parametrize(
+    "text, hours",
+    [("晚上11点", [23]), ("凌晨两点", [2]), ("半夜3点", [3]), ("23:30", [23]), ("下午三点", [15]),
+     ("晚上十二点", [0]), ("中午12点", [12]), ("没有时间", [])],
+)
+def test_clock_hours(text, hours):
+    from borrower.text import clock_hours
+
+    assert clock_hours(text) == hours
+
+
+@pytest.mark.parametrize(
+    "text, days",
+    [("三个月", 90), ("半年", 182), ("10天", 10), ("两年多", 730), ("一年半", 547), ("两周", 14),
+     ("逾期45天了", 45), ("没逾期", None)],
+)
+def test_parse_duration_days(text, days):
+    from borrower.text import parse_duration_days
+
+    assert parse_duration_days(text) == days
