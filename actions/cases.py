@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.slots import known, loan_type_id, number
 from borrower.casestore import CaseStore
 from borrower.knowledge import knowledge
+from borrower.render import render
 from borrower.text import mask_pii
 
 logger = logging.getLogger(__name__)
@@ -102,3 +103,42 @@ class ActionRecordCase(Action):
             return []
         dispatcher.utter_message(response="utter_case_recorded", case_number=record.case_number)
         return [SlotSet(slot, None) for slot in CASE_SLOTS[category]]
+
+
+def mentioned_case_number(tracker: Tracker) -> Optional[str]:
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "case_id" and entity.get("value"):
+            return str(entity["value"]).upper()
+    return None
+
+
+class ActionCaseStatus(Action):
+    """The user's own cases. A number that is not theirs gets the same answer as one that does
+    not exist, so case numbers cannot be probed."""
+
+    def name(self) -> Text:
+        return "action_case_status"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        number = mentioned_case_number(tracker)
+        try:
+            if number:
+                found = case_store().find(number, tracker.sender_id)
+                cases = [found] if found else []
+            else:
+                cases = case_store().cases_for(tracker.sender_id)
+        except (SQLAlchemyError, OSError):
+            logger.exception("could not read cases")
+            dispatcher.utter_message(response="utter_case_store_unavailable")
+            return []
+        if number and not cases:
+            dispatcher.utter_message(response="utter_case_not_found", case_number=number)
+        elif not cases:
+            dispatcher.utter_message(response="utter_no_cases")
+        else:
+            response = "utter_case_detail" if number else "utter_case_list"
+            key = "case" if number else "cases"
+            dispatcher.utter_message(response=response, **{key: render("case_status.j2", cases=cases)})
+        return []

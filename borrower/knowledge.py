@@ -67,6 +67,7 @@ class InstitutionType(Sourced):
 
 
 class HarassmentRules(BaseModel):
+    name: str
     rules: List[Fact]
     evidence: List[str]
     channels: List[str]

@@ -1,0 +1,99 @@
+"""Answers to questions about the rules (interest, collection, credit reports, evidence), each
+rendered from the knowledge base with its sources."""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from borrower.advice import behaviours_in
+from borrower.knowledge import knowledge
+from borrower.render import render
+
+
+def _latest_text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+class ActionExplainInterest(Action):
+    def name(self) -> Text:
+        return "action_explain_interest"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        kb = knowledge()
+        dispatcher.utter_message(
+            response="utter_interest_rules",
+            rules=render("interest_rules.j2", rules=kb.interest, lpr=kb.lpr),
+        )
+        dispatcher.utter_message(response="utter_legal_disclaimer")
+        return []
+
+
+class ActionExplainCollectionRules(Action):
+    """The rules for the behaviours the question names, or for all of them."""
+
+    def name(self) -> Text:
+        return "action_explain_collection_rules"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        kb = knowledge()
+        asked = [b for b in behaviours_in(_latest_text(tracker)) if b in kb.harassment]
+        chosen = asked or list(kb.harassment)
+        items = [
+            {"label": kb.harassment[b].name, "rule": rule}
+            for b in chosen
+            for rule in (kb.harassment[b].rules if asked else kb.harassment[b].rules[:1])
+        ]
+        dispatcher.utter_message(
+            response="utter_collection_rules",
+            rules=render("collection_rules.j2", items=items, general=kb.harassment_general),
+        )
+        dispatcher.utter_message(response="utter_legal_disclaimer")
+        return []
+
+
+class ActionExplainCreditReport(Action):
+    def name(self) -> Text:
+        return "action_explain_credit_report"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        kb = knowledge()
+        dispatcher.utter_message(
+            response="utter_credit_report",
+            facts=render("credit_report.j2", facts=kb.credit_report, channel=kb.channel("pboc_12363")),
+        )
+        dispatcher.utter_message(response="utter_legal_disclaimer")
+        return []
+
+
+class ActionExplainEvidence(Action):
+    """Evidence for the behaviours the message names, otherwise a list per kind of problem."""
+
+    def name(self) -> Text:
+        return "action_explain_evidence"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        kb = knowledge()
+        behaviours = [b for b in behaviours_in(_latest_text(tracker)) if b in kb.harassment]
+        harassment = list(dict.fromkeys(item for b in behaviours for item in kb.harassment[b].evidence))
+        general = list(dict.fromkeys(item for entry in kb.harassment.values() for item in entry.evidence[:1]))
+        dispatcher.utter_message(
+            response="utter_evidence_list",
+            items=render(
+                "evidence.j2",
+                harassment=harassment,
+                complaint=kb.complaint_evidence,
+                harassment_general=general,
+                documents=kb.negotiation.documents,
+            ),
+        )
+        return []

@@ -1,0 +1,112 @@
+"""Knowledge answers, channel overview and case status on real tracker states."""
+
+from actions.answers import (
+    ActionExplainCollectionRules,
+    ActionExplainCreditReport,
+    ActionExplainEvidence,
+    ActionExplainInterest,
+)
+from actions.cases import ActionCaseStatus
+from actions.channels import ActionChannelOverview
+from borrower.casestore import CaseStore
+from tests.conftest import rendered, responses
+
+
+async def test_interest_answer_names_the_lines_and_the_lpr_date(tracker_factory, dispatcher, domain):
+    events = await ActionExplainInterest().run(dispatcher, tracker_factory(text="这个利息合法吗"), domain)
+    assert events == []
+    assert responses(dispatcher) == ["utter_interest_rules", "utter_legal_disclaimer"]
+    rules = rendered(dispatcher, "utter_interest_rules")["rules"]
+    assert "36%" in rules and "24%" in rules and "12.0%" in rules and "2025-12-22" in rules
+    assert "未经核实" in rules  # the 24 % line rests on a text the fact sheet could not read
+
+
+async def test_collection_rules_for_a_named_behaviour(tracker_factory, dispatcher, domain):
+    await ActionExplainCollectionRules().run(dispatcher, tracker_factory(text="催收能打给我家人吗"), domain)
+    rules = rendered(dispatcher, "utter_collection_rules")["rules"]
+    assert "第 68 条" in rules and "联系家人" in rules
+    assert "冒充" not in rules  # only the behaviour asked about
+
+
+async def test_collection_rules_overview_covers_every_behaviour(tracker_factory, dispatcher, domain):
+    await ActionExplainCollectionRules().run(dispatcher, tracker_factory(text="催收有什么规定"), domain)
+    rules = rendered(dispatcher, "utter_collection_rules")["rules"]
+    assert "22:00" in rules and "冒充" in rules and "拖车" in rules
+
+
+async def test_credit_report_answer(tracker_factory, dispatcher, domain):
+    await ActionExplainCreditReport().run(dispatcher, tracker_factory(text="逾期会上征信吗"), domain)
+    facts = rendered(dispatcher, "utter_credit_report")["facts"]
+    assert "5 年" in facts and "20 日" in facts and "12363" in facts and "已经结束" in facts
+
+
+async def test_evidence_for_described_harassment(tracker_factory, dispatcher, domain):
+    await ActionExplainEvidence().run(dispatcher, tracker_factory(text="他们冒充警察，要留什么证据"), domain)
+    items = rendered(dispatcher, "utter_evidence_list")["items"]
+    assert "律师函" in items and "借款合同" not in items
+
+
+async def test_evidence_without_context_lists_each_kind(tracker_factory, dispatcher, domain):
+    await ActionExplainEvidence().run(dispatcher, tracker_factory(text="需要准备什么证据"), domain)
+    items = rendered(dispatcher, "utter_evidence_list")["items"]
+    assert "借款合同" in items and "通话录音" in items and "困难证明" in items
+
+
+async def test_channel_overview_without_lender(tracker_factory, dispatcher, domain):
+    await ActionChannelOverview().run(dispatcher, tracker_factory(text="去哪投诉"), domain)
+    assert responses(dispatcher) == ["utter_channel_overview", "utter_legal_disclaimer"]
+    overview = rendered(dispatcher, "utter_channel_overview")["overview"]
+    assert overview.index("先向借款机构本身投诉") < overview.index("12378") < overview.index("12321")
+
+
+async def test_channel_overview_with_known_lender_gives_its_ladder(tracker_factory, dispatcher, domain):
+    await ActionChannelOverview().run(dispatcher, tracker_factory({"loan_type": "以租代购"}), domain)
+    assert responses(dispatcher) == ["utter_channel_ladder", "utter_legal_disclaimer"]
+    assert "融资租赁公司" in rendered(dispatcher, "utter_channel_ladder")["ladder"]
+
+
+def _asking(tracker_factory, sender, number=None):
+    entities = [{"entity": "case_id", "value": number, "start": 0, "end": len(number)}] if number else []
+    return tracker_factory(text=number or "查一下我的投诉进度", intent="check_case_status",
+                           entities=entities, sender_id=sender)
+
+
+async def test_case_status_lists_only_own_cases(tracker_factory, dispatcher, domain, case_db):
+    store = CaseStore(case_db)
+    mine = store.create_case("alice", "complaint", platform="易鑫", summary="乱收GPS费")
+    store.create_case("bob", "harassment", platform="分期乐")
+    await ActionCaseStatus().run(dispatcher, _asking(tracker_factory, "alice"), domain)
+    assert responses(dispatcher) == ["utter_case_list"]
+    text = rendered(dispatcher, "utter_case_list")["cases"]
+    assert mine.case_number in text and "易鑫" in text and "分期乐" not in text
+
+
+async def test_someone_elses_case_number_looks_like_no_case(tracker_factory, dispatcher, domain, case_db):
+    other = CaseStore(case_db).create_case("bob", "harassment", platform="分期乐")
+    await ActionCaseStatus().run(dispatcher, _asking(tracker_factory, "alice", other.case_number.lower()), domain)
+    assert responses(dispatcher) == ["utter_case_not_found"]
+    assert rendered(dispatcher, "utter_case_not_found") == {"case_number": other.case_number}
+
+
+async def test_own_case_number_shows_that_case(tracker_factory, dispatcher, domain, case_db):
+    store = CaseStore(case_db)
+    mine = store.create_case("alice", "negotiation", amount=80000.0)
+    store.create_case("alice", "complaint", platform="易鑫")
+    await ActionCaseStatus().run(dispatcher, _asking(tracker_factory, "alice", mine.case_number), domain)
+    assert responses(dispatcher) == ["utter_case_detail"]
+    case = rendered(dispatcher, "utter_case_detail")["case"]
+    assert mine.case_number in case and "协商还款" in case and "易鑫" not in case
+
+
+async def test_no_cases_yet(tracker_factory, dispatcher, domain, case_db):
+    await ActionCaseStatus().run(dispatcher, _asking(tracker_factory, "carol"), domain)
+    assert responses(dispatcher) == ["utter_no_cases"]
+
+
+async def test_case_store_down(tracker_factory, dispatcher, domain, monkeypatch):
+    import actions.cases
+
+    monkeypatch.setenv("CASES_DB_URL", "postgresql+psycopg2://nobody@127.0.0.1:1/none")
+    monkeypatch.setattr(actions.cases, "_store", None)
+    await ActionCaseStatus().run(dispatcher, _asking(tracker_factory, "alice"), domain)
+    assert responses(dispatcher) == ["utter_case_store_unavailable"]

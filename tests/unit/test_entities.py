@@ -1,0 +1,47 @@
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from components.entities import EntityResolver, resolve
+
+
+def _e(start, end, entity, extractor, confidence=None):
+    found = {"start": start, "end": end, "entity": entity, "extractor": extractor, "value": "x"}
+    if confidence is not None:
+        found["confidence_entity"] = confidence
+    return found
+
+
+def test_longer_span_of_the_same_type_wins():
+    kept = resolve([_e(2, 4, "time_of_day", "SpacyEntityExtractor"), _e(2, 7, "time_of_day", "DIETClassifier")])
+    assert [(e["start"], e["end"]) for e in kept] == [(2, 7)]
+
+
+def test_rule_based_extractor_wins_between_types():
+    kept = resolve([_e(0, 4, "platform", "SpacyEntityExtractor"), _e(0, 4, "loan_type", "DIETClassifier", 0.99)])
+    assert [e["entity"] for e in kept] == ["platform"]
+
+
+def test_duplicates_collapse_to_one():
+    kept = resolve([_e(0, 3, "amount", "DIETClassifier", 0.9), _e(0, 3, "amount", "DIETClassifier", 0.6)])
+    assert len(kept) == 1 and kept[0]["confidence_entity"] == 0.9
+
+
+def test_values_are_normalised():
+    text = "在招行借了五万二，逾期三个月，编号ts-2611-7k3qx"
+    message = Message(data={TEXT: text})
+    message.set(ENTITIES, [
+        _e(1, 3, "platform", "SpacyEntityExtractor"),
+        _e(5, 8, "amount", "DIETClassifier", 0.9),
+        _e(11, 14, "overdue_duration", "DIETClassifier", 0.9),
+        _e(17, 30, "case_id", "RegexEntityExtractor"),
+    ])
+    [processed] = EntityResolver().process([message])
+    values = {e["entity"]: e["value"] for e in processed.get(ENTITIES)}
+    assert values == {"platform": "招商银行", "amount": 52000, "overdue_duration": 90, "case_id": "TS-2611-7K3QX"}
+
+
+def test_unparseable_values_stay_as_text():
+    message = Message(data={TEXT: "很多钱"})
+    message.set(ENTITIES, [_e(0, 3, "amount", "DIETClassifier", 0.5)])
+    [processed] = EntityResolver().process([message])
+    assert processed.get(ENTITIES)[0]["value"] == "很多钱"
