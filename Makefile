@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make run` and `make test`. See README.md.
 SHELL := /bin/bash
-.PHONY: run shell test setup train bench-startup clean
+.PHONY: run shell test setup train bench-startup bench-nlu clean
 
 run:    ## install if needed, train if data changed, start action server + Rasa server
 	bash scripts/run.sh serve
@@ -19,6 +19,9 @@ train:  ## only (re)train when config, domain, data or lexicon changed
 
 bench-startup:  ## model-load time, server memory, turn latency → reports/startup.md (add FRESH=1 for install + train)
 	bash scripts/setup.sh && bash scripts/train.sh && . scripts/env.sh && python -m bench.startup $(if $(FRESH),--fresh,)
+
+bench-nlu:  ## train on data/nlu.yml, score bench/nlu_heldout.yml against a TF-IDF baseline → reports/nlu_benchmark.md
+	bash scripts/setup.sh && . scripts/env.sh && python -m bench.nlu
 
 clean:  ## remove build output, models and runtime data (conversations and cases!)
 	rm -rf build .rasa results var models/*.tar.gz models/.inputs.sha256

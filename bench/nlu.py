@@ -146,16 +146,28 @@ def intent_scores(gold: Sequence[str], predicted: Sequence[str]) -> Dict[str, ob
     }
 
 
-def entity_scores(gold: Sequence[Sequence[Span]], predicted: Sequence[Sequence[Span]]) -> Dict[str, Dict[str, float]]:
-    """Exact-span precision / recall / F1 per entity type."""
+def _matches(gold: Span, predicted: Span, overlap: bool) -> bool:
+    if gold[2] != predicted[2]:
+        return False
+    return gold[0] < predicted[1] and predicted[0] < gold[1] if overlap else gold[:2] == predicted[:2]
+
+
+def entity_scores(
+    gold: Sequence[Sequence[Span]], predicted: Sequence[Sequence[Span]], overlap: bool = False
+) -> Dict[str, Dict[str, float]]:
+    """Precision / recall / F1 per entity type: exact span and type, or (overlap=True) same type
+    and overlapping spans, each gold span matched at most once."""
     counts: Dict[str, Counter] = defaultdict(Counter)
     for gold_spans, predicted_spans in zip(gold, predicted):
-        gold_set, predicted_set = set(gold_spans), set(predicted_spans)
-        for span in gold_set & predicted_set:
-            counts[span[2]]["tp"] += 1
-        for span in predicted_set - gold_set:
-            counts[span[2]]["fp"] += 1
-        for span in gold_set - predicted_set:
+        unmatched = list(dict.fromkeys(gold_spans))
+        for span in dict.fromkeys(predicted_spans):
+            hit = next((g for g in unmatched if _matches(g, span, overlap)), None)
+            if hit:
+                unmatched.remove(hit)
+                counts[span[2]]["tp"] += 1
+            else:
+                counts[span[2]]["fp"] += 1
+        for span in unmatched:
             counts[span[2]]["fn"] += 1
     scores = {}
     for entity, c in sorted(counts.items()):
@@ -197,6 +209,7 @@ def build_report(
     ours_scores = intent_scores(gold, ours)
     base_scores = intent_scores(gold, baseline)
     entities = entity_scores([e.entities for e in test], [p.entities for p in predictions])
+    lenient = entity_scores([e.entities for e in test], [p.entities for p in predictions], overlap=True)
     latencies_ms = [p.seconds * 1000 for p in predictions]
     p95 = sorted(latencies_ms)[int(0.95 * (len(latencies_ms) - 1))]
 
@@ -264,17 +277,30 @@ def build_report(
         )
     lines += [
         "",
-        "## Entities (exact span and type)",
+        "## Entities",
         "",
-        "| entity | support | precision | recall | F1 |",
-        "|---|---|---|---|---|",
+        "Strict: exact span and type (the targets are judged on this). Overlap: same type and",
+        "overlapping span — behaviour phrases have no agreed boundary (「打到我单位」 vs 「到我单位」).",
+        "",
+        "| entity | support | strict P | strict R | strict F1 | overlap P | overlap R | overlap F1 |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for entity, s in entities.items():
-        lines.append(f"| {entity} | {s['support']} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} |")
+        o = lenient[entity]
+        lines.append(
+            f"| {entity} | {s['support']} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} "
+            f"| {o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} |"
+        )
     errors = [(e, p) for e, p in zip(test, predictions) if e.intent != p.intent]
     lines += ["", f"## Intent errors ({len(errors)})", "", "| text | true | predicted |", "|---|---|---|"]
     for example, prediction in errors:
         lines.append(f"| {example.text.replace('|', '/')} | {example.intent} | {prediction.intent} |")
+    lines += ["", "## Entity errors", "", "| text | annotated | predicted |", "|---|---|---|"]
+    for example, prediction in zip(test, predictions):
+        if set(example.entities) != set(prediction.entities):
+            def show(spans):
+                return ", ".join(f"{example.text[a:b]}/{kind}" for a, b, kind in sorted(spans)) or "–"
+            lines.append(f"| {example.text.replace('|', '/')} | {show(example.entities)} | {show(prediction.entities)} |")
     lines += ["", "![confusion matrix](nlu_confusion.png)", ""]
     return "\n".join(lines), failures
 

@@ -3,10 +3,11 @@
 Three extractors run before this: the spaCy entity ruler (closed lists from the lexicon),
 RegexEntityExtractor (case numbers) and DIET (open entities such as amounts, durations, clock
 times and platform names the lexicon does not know). EntityResolver then
+- takes closed-list types (behaviours, loan types, provinces, cities) from the ruler only;
 - keeps one entity per span: a span inside a longer span of the same type goes ("晚上" inside
   "晚上11点"); between different types the ruler and the regexes win over DIET;
-- normalises values: amount → yuan (cn2an), overdue_duration → days, closed-list entities →
-  their canonical name ("招行" → "招商银行"), case_id → upper case.
+- normalises values: amount → yuan (cn2an), overdue_duration → days, platform / loan type /
+  province / city → their canonical name ("招行" → "招商银行"), case_id → upper case.
 """
 
 from typing import Any, Dict, List, Text
@@ -19,6 +20,10 @@ from borrower.lexicon import lexicon
 from borrower.text import parse_amount, parse_duration_days
 from components.chinese import _Stateless
 
+# Closed lists: only the entity ruler's word counts (DIET tends to return fragments of them).
+RULER_ONLY_KINDS = ("harassment_type", "loan_type", "province", "city")
+# Entities whose value becomes the lexicon's canonical name.
+CANONICAL_KINDS = ("platform", "loan_type", "province", "city")
 # Extractors whose word is final for the closed lists, in order of trust.
 _RULE_BASED = ("RegexEntityExtractor", "SpacyEntityExtractor")
 
@@ -40,6 +45,10 @@ def _inside(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
 
 def resolve(entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """One entity per span (see module docstring), in text order."""
+    entities = [
+        e for e in entities
+        if e["entity"] not in RULER_ONLY_KINDS or e.get("extractor") == "SpacyEntityExtractor"
+    ]
     candidates = [
         e for e in entities
         if not any(e is not o and e["entity"] == o["entity"] and _inside(e, o) for o in entities)
@@ -62,8 +71,10 @@ def normalise_value(entity: Dict[str, Any], text: Text) -> Any:
         return days if days is not None else span
     if kind == "case_id":
         return span.upper()
-    entry = lexicon().canonical(span, kind)
-    return entry.name if entry else span
+    if kind in CANONICAL_KINDS:
+        entry = lexicon().canonical(span, kind)
+        return entry.name if entry else span
+    return span  # time_of_day and harassment_type keep what the user wrote
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)

@@ -58,7 +58,19 @@ def test_crisis_help_comes_first_even_inside_a_form(servers, sender):
     assert not any("多少" in reply.get("text", "") for reply in replies)  # no money question now
 
 
-@pytest.mark.parametrize("message", ["", "😭😭😭", "我" * 5000, "12345678", "help me please", "點擊 http://t.cn/xyz 領取"])
+BAD_INPUT = [
+    "",
+    "😭😭😭",
+    "我" * 5000,
+    "12345678",
+    "help me please",
+    "催收一直call我 so annoying 怎麼辦",
+    "【某某金融】您的借款已逾期，请立即还款 http://t.cn/A6xyz 退订回T 详询 http://x.co/b?c=1&d=2",
+    "<script>alert(1)</script>",
+]
+
+
+@pytest.mark.parametrize("message", BAD_INPUT)
 def test_bad_input_gets_a_chinese_answer(servers, sender, message):
     replies = servers.say(sender, message)
     assert replies, f"no reply to {message[:20]!r}"

@@ -45,3 +45,9 @@ def test_unparseable_values_stay_as_text():
     message.set(ENTITIES, [_e(0, 3, "amount", "DIETClassifier", 0.5)])
     [processed] = EntityResolver().process([message])
     assert processed.get(ENTITIES)[0]["value"] == "很多钱"
+
+
+def test_closed_lists_come_from_the_ruler_only():
+    kept = resolve([_e(0, 3, "harassment_type", "DIETClassifier", 0.9), _e(4, 8, "harassment_type", "SpacyEntityExtractor"),
+                    _e(9, 12, "platform", "DIETClassifier", 0.8)])
+    assert [(e["start"], e["entity"]) for e in kept] == [(4, "harassment_type"), (9, "platform")]
