@@ -3,7 +3,7 @@
 import re
 import unicodedata
 from functools import lru_cache
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 import cn2an
 from opencc import OpenCC
@@ -109,6 +109,42 @@ def _amount_value(match: "re.Match[str]", cleaned: str) -> Optional[float]:
             if tail[:1].isdigit() and not tail[1:2].isdigit():
                 value += int(tail[0]) * 1000
     return value * _UNIT_FACTOR.get(unit, 1)
+
+
+# A number followed by one of these counts something else (36期, 4倍, 24%, 3个月, 2次, 5号).
+_NOT_MONEY_AFTER = tuple("期倍个天次%％号点年月日岁周楼分秒条人家笔张位遍页折成") + ("小时",)
+_NOT_MONEY_BEFORE = ("第", "分之", "百分", "千分")
+_CURRENCY_UNITS = ("元", "块钱", "块", "rmb", "RMB", "w", "W", "k", "K")
+MIN_BARE_AMOUNT = 100  # a bare number below this is rarely money in these chats
+MAX_BARE_DIGITS = 7  # longer bare digit strings are phone, ID or card numbers
+
+
+def find_amounts(text: Optional[str]) -> List[Tuple[int, int, float]]:
+    """Spans of money amounts in `text` with their value in yuan: "借12万先扣了1.5万" →
+    [(1, 4, 120000.0), (7, 11, 15000.0)]. Counts, rates and durations are skipped, and so are
+    bare numbers below 100 and long digit strings. Offsets refer to `text`."""
+    cleaned = normalize(text)
+    found = []
+    for match in _AMOUNT.finditer(cleaned):
+        start, end = match.start(), match.end()
+        number, unit = match.group("num"), match.group("unit") or ""
+        if number[0].isdigit() and unit == "万":  # "8万3": the trailing digit belongs to it
+            tail = cleaned[end:end + 2]
+            if tail[:1].isdigit() and not tail[1:2].isdigit():
+                end += 1
+        after = cleaned[end:end + 2]
+        if any(after.startswith(word) for word in _NOT_MONEY_AFTER):
+            continue
+        if any(cleaned[:start].endswith(word) for word in _NOT_MONEY_BEFORE):
+            continue
+        value = parse_amount(cleaned[start:end])
+        if value is None:
+            continue
+        has_unit = bool(unit) or any(ch in number for ch in "万千百") or number.endswith("w")
+        if not has_unit and (value < MIN_BARE_AMOUNT or len(number) > MAX_BARE_DIGITS):
+            continue
+        found.append((start, end, value))
+    return found
 
 
 def says_unknown(text: Optional[str]) -> bool:

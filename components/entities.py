@@ -1,9 +1,10 @@
 """Entity post-processing: one answer per span, with normalised values.
 
-Three extractors run before this: the spaCy entity ruler (closed lists from the lexicon),
+Four extractors run before this: AmountExtractor (below), the spaCy entity ruler (closed lists from the lexicon),
 RegexEntityExtractor (case numbers) and DIET (open entities such as amounts, durations, clock
 times and platform names the lexicon does not know). EntityResolver then
-- takes closed-list types (behaviours, loan types, provinces, cities) from the ruler only;
+- takes closed-list types (behaviours, loan types, provinces, cities) from the ruler only, and
+  amounts from AmountExtractor only (pattern + cn2an, skipping counts like 36期 / 4倍 / 24%);
 - keeps one entity per span: a span inside a longer span of the same type goes ("晚上" inside
   "晚上11点"); between different types the ruler and the regexes win over DIET;
 - normalises values: amount → yuan (cn2an), overdue_duration → days, platform / loan type /
@@ -17,15 +18,24 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from borrower.lexicon import lexicon
-from borrower.text import parse_amount, parse_duration_days
+from borrower.text import find_amounts, parse_amount, parse_duration_days
 from components.chinese import _Stateless
 
-# Closed lists: only the entity ruler's word counts (DIET tends to return fragments of them).
-RULER_ONLY_KINDS = ("harassment_type", "loan_type", "province", "city")
+AMOUNT_EXTRACTOR = "AmountExtractor"
+
+# Kinds a rule-based extractor owns: DIET's guesses for them are dropped (it tends to return
+# fragments: "打電話", "12万先", "块").
+OWNED_KINDS = {
+    "harassment_type": "SpacyEntityExtractor",
+    "loan_type": "SpacyEntityExtractor",
+    "province": "SpacyEntityExtractor",
+    "city": "SpacyEntityExtractor",
+    "amount": AMOUNT_EXTRACTOR,
+}
 # Entities whose value becomes the lexicon's canonical name.
 CANONICAL_KINDS = ("platform", "loan_type", "province", "city")
 # Extractors whose word is final for the closed lists, in order of trust.
-_RULE_BASED = ("RegexEntityExtractor", "SpacyEntityExtractor")
+_RULE_BASED = ("RegexEntityExtractor", AMOUNT_EXTRACTOR, "SpacyEntityExtractor")
 
 
 def _rank(entity: Dict[str, Any]) -> tuple:
@@ -46,8 +56,7 @@ def _inside(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
 def resolve(entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """One entity per span (see module docstring), in text order."""
     entities = [
-        e for e in entities
-        if e["entity"] not in RULER_ONLY_KINDS or e.get("extractor") == "SpacyEntityExtractor"
+        e for e in entities if OWNED_KINDS.get(e["entity"], e.get("extractor")) == e.get("extractor")
     ]
     candidates = [
         e for e in entities
@@ -75,6 +84,22 @@ def normalise_value(entity: Dict[str, Any], text: Text) -> Any:
         entry = lexicon().canonical(span, kind)
         return entry.name if entry else span
     return span  # time_of_day and harassment_type keep what the user wrote
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class AmountExtractor(_Stateless):
+    """Money amounts by pattern (borrower/text.py find_amounts), value in yuan."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            found = [
+                {"start": start, "end": end, "entity": "amount", "value": value,
+                 "extractor": AMOUNT_EXTRACTOR}
+                for start, end, value in find_amounts(message.get(TEXT))
+            ]
+            if found:
+                message.set(ENTITIES, (message.get(ENTITIES) or []) + found, add_to_output=True)
+        return messages
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)

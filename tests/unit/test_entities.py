@@ -1,7 +1,7 @@
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from components.entities import EntityResolver, resolve
+from components.entities import AmountExtractor, EntityResolver, resolve
 
 
 def _e(start, end, entity, extractor, confidence=None):
@@ -22,7 +22,7 @@ def test_rule_based_extractor_wins_between_types():
 
 
 def test_duplicates_collapse_to_one():
-    kept = resolve([_e(0, 3, "amount", "DIETClassifier", 0.9), _e(0, 3, "amount", "DIETClassifier", 0.6)])
+    kept = resolve([_e(0, 3, "time_of_day", "DIETClassifier", 0.9), _e(0, 3, "time_of_day", "DIETClassifier", 0.6)])
     assert len(kept) == 1 and kept[0]["confidence_entity"] == 0.9
 
 
@@ -31,7 +31,7 @@ def test_values_are_normalised():
     message = Message(data={TEXT: text})
     message.set(ENTITIES, [
         _e(1, 3, "platform", "SpacyEntityExtractor"),
-        _e(5, 8, "amount", "DIETClassifier", 0.9),
+        _e(5, 8, "amount", "AmountExtractor"),
         _e(11, 14, "overdue_duration", "DIETClassifier", 0.9),
         _e(17, 30, "case_id", "RegexEntityExtractor"),
     ])
@@ -41,10 +41,19 @@ def test_values_are_normalised():
 
 
 def test_unparseable_values_stay_as_text():
-    message = Message(data={TEXT: "很多钱"})
-    message.set(ENTITIES, [_e(0, 3, "amount", "DIETClassifier", 0.5)])
+    message = Message(data={TEXT: "晚上很晚"})
+    message.set(ENTITIES, [_e(0, 4, "time_of_day", "DIETClassifier", 0.5)])
     [processed] = EntityResolver().process([message])
-    assert processed.get(ENTITIES)[0]["value"] == "很多钱"
+    assert processed.get(ENTITIES)[0]["value"] == "晚上很晚"
+
+
+def test_amounts_come_from_the_amount_extractor_only():
+    text = "借12万先扣了1.5万，分36期"
+    message = Message(data={TEXT: text})
+    message.set(ENTITIES, [_e(1, 4, "amount", "DIETClassifier", 0.9), _e(13, 15, "amount", "DIETClassifier", 0.9)])
+    [message] = AmountExtractor().process([message])
+    [processed] = EntityResolver().process([message])
+    assert [(text[e["start"]:e["end"]], e["value"]) for e in processed.get(ENTITIES)] == [("12万", 120000), ("1.5万", 15000)]
 
 
 def test_closed_lists_come_from_the_ruler_only():

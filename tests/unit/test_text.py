@@ -78,3 +78,22 @@ def test_parse_duration_days(text, days):
     from borrower.text import parse_duration_days
 
     assert parse_duration_days(text) == days
+
+
+@pytest.mark.parametrize(
+    "text, amounts",
+    [
+        ("借12万先扣了1.5万的咨询费", [("12万", 120000), ("1.5万", 15000)]),
+        ("还剩8万3", [("8万3", 83000)]),
+        ("每个月还580，还12期", [("580", 580)]),
+        ("24%还是LPR的4倍", []),
+        ("逾期罚息一天千分之五", []),
+        ("借3000块七天后还4500", [("3000块", 3000), ("4500", 4500)]),
+        ("欠兩萬八", [("兩萬八", 28000)]),
+        ("电话13812345678", []),
+    ],
+)
+def test_find_amounts(text, amounts):
+    from borrower.text import find_amounts
+
+    assert [(text[a:b], value) for a, b, value in find_amounts(text)] == amounts
