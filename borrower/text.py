@@ -58,7 +58,7 @@ def has_content(text: Optional[str]) -> bool:
 
 
 _AMOUNT = re.compile(
-    r"(?P<num>[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点]+)"
+    r"(?P<num>[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点几]+)"
     r"\s*(?P<unit>w|W|万|k|K|千|元|块钱|块|rmb|RMB)?"
 )
 _UNIT_FACTOR = {"w": 10000, "W": 10000, "万": 1, "k": 1000, "K": 1000, "千": 1}
@@ -93,6 +93,9 @@ def _amount_value(match: "re.Match[str]", cleaned: str) -> Optional[float]:
     if number == "点":
         return None
     if not number[0].isdigit():
+        number = number.replace("几", "")  # "十几万" → its lower bound, 十万
+        if not number:
+            return None
         if unit == "万":  # let cn2an read "五万二" as a whole
             number, unit = number + "万", ""
         try:
@@ -113,7 +116,9 @@ def _amount_value(match: "re.Match[str]", cleaned: str) -> Optional[float]:
 
 # A number followed by one of these counts something else (36期, 4倍, 24%, 3个月, 2次, 5号).
 _NOT_MONEY_AFTER = tuple("期倍个天次%％号点年月日岁周楼分秒条人家笔张位遍页折成") + ("小时",)
-_NOT_MONEY_BEFORE = ("第", "分之", "百分", "千分")
+_NOT_MONEY_BEFORE = ("第", "分之", "百分", "千分", "打", "拨", "拨打", "致电", "电话")
+# Hotlines and service numbers (12378, 12315, 110, 96110 …) are not money.
+_SERVICE_NUMBER = re.compile(r"^(1[12][0-9]|12[0-9]{3}|961[0-9]{2})$")
 _CURRENCY_UNITS = ("元", "块钱", "块", "rmb", "RMB", "w", "W", "k", "K")
 MIN_BARE_AMOUNT = 100  # a bare number below this is rarely money in these chats
 MAX_BARE_DIGITS = 7  # longer bare digit strings are phone, ID or card numbers
@@ -132,9 +137,13 @@ def find_amounts(text: Optional[str]) -> List[Tuple[int, int, float]]:
             tail = cleaned[end:end + 2]
             if tail[:1].isdigit() and not tail[1:2].isdigit():
                 end += 1
-        after = cleaned[end:end + 2]
+        after = cleaned[end:end + 4].lstrip("多来几余")  # "一百多个电话" counts calls
         if any(after.startswith(word) for word in _NOT_MONEY_AFTER):
             continue
+        if not unit and _SERVICE_NUMBER.match(number):
+            continue
+        if cleaned[start - 1:start].isascii() and cleaned[start - 1:start].isalnum() or cleaned[end:end + 1] == "-":
+            continue  # digits inside an identifier (TS-2603-…, a model or order number)
         if any(cleaned[:start].endswith(word) for word in _NOT_MONEY_BEFORE):
             continue
         value = parse_amount(cleaned[start:end])

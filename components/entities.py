@@ -35,7 +35,7 @@ OWNED_KINDS = {
 # Entities whose value becomes the lexicon's canonical name.
 CANONICAL_KINDS = ("platform", "loan_type", "province", "city")
 # Extractors whose word is final for the closed lists, in order of trust.
-_RULE_BASED = ("RegexEntityExtractor", AMOUNT_EXTRACTOR, "SpacyEntityExtractor")
+_RULE_BASED = ("RegexEntityExtractor", "SpacyEntityExtractor", AMOUNT_EXTRACTOR)
 
 
 def _rank(entity: Dict[str, Any]) -> tuple:
