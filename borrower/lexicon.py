@@ -24,7 +24,8 @@ class Entry:
     label: str
     id: str
     name: str
-    terms: Tuple[str, ...]
+    terms: Tuple[str, ...]  # surface forms that are entity spans
+    cues: Tuple[str, ...] = ()  # words that signal the entry in free text but are not spans
 
 
 class Lexicon:
@@ -36,7 +37,7 @@ class Lexicon:
         self.fillers = tuple(sorted(fillers, key=len, reverse=True))
         # (term, entry) pairs, longest term first, so the most specific term wins.
         self._terms: List[Tuple[str, Entry]] = sorted(
-            ((term.lower(), entry) for entry in self.entries for term in entry.terms),
+            ((term.lower(), entry) for entry in self.entries for term in entry.terms + entry.cues),
             key=lambda pair: -len(pair[0]),
         )
         self._by_id: Dict[Tuple[str, str], Entry] = {(e.label, e.id): e for e in self.entries}
@@ -51,7 +52,8 @@ class Lexicon:
             for item in items:
                 names = [item["name"], *item.get("terms", [])]
                 entries.append(
-                    Entry(label, item["id"], item["name"], tuple(dict.fromkeys(names)))
+                    Entry(label, item["id"], item["name"], tuple(dict.fromkeys(names)),
+                          tuple(item.get("cues", [])))
                 )
         return cls(entries, crisis["phrases"], fillers["words"])
 
@@ -59,7 +61,8 @@ class Lexicon:
         return self._by_id.get((label, entry_id))
 
     def find(self, text: Optional[str], label: str) -> List[Entry]:
-        """Entries of `label` mentioned in `text`, in order of first mention, no repeats.
+        """Entries of `label` mentioned in `text` (by a term or a cue), in order of first
+        mention, no repeats.
 
         Longer terms are matched first and their characters consumed, so "冒充警察" is one
         impersonation mention, not also something shorter inside it.
@@ -97,8 +100,8 @@ class Lexicon:
         return any(phrase in simplified for phrase in self.crisis_phrases)
 
     def jieba_words(self) -> List[str]:
-        """Every multi-character term, for jieba's user dictionary."""
-        words = {term for entry in self.entries for term in entry.terms if len(term) > 1}
+        """Every multi-character term and cue, for jieba's user dictionary."""
+        words = {term for entry in self.entries for term in entry.terms + entry.cues if len(term) > 1}
         words.update(self.crisis_phrases)
         return sorted(words)
 

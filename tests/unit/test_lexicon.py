@@ -41,3 +41,10 @@ def test_jieba_words_and_ruler_patterns_cover_every_term():
         for term in entry.terms:
             assert (entry.label, term.lower()) in patterns
     assert "爆通讯录" in lex.jieba_words()
+
+
+def test_cues_signal_a_behaviour_but_are_not_entity_spans():
+    lex = lexicon()
+    assert [e.id for e in lex.find("催收天天找我亲戚同事", "harassment_type")] == ["third_party_contact"]
+    patterns = {p["pattern"] for p in lex.ruler_patterns()}
+    assert "亲戚" not in patterns and "给我亲戚" in patterns
