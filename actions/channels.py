@@ -28,7 +28,7 @@ class ActionRecommendChannels(Action):
         ladder = complaint_ladder(
             knowledge(), platform, loan_type_id(tracker), known(tracker, "complaint_problem")
         )
-        text = render("complaint_ladder.j2", ladder=ladder, platform=platform or "这家机构")
+        text = render("complaint_ladder.j2", ladder=ladder, platform=platform)
         dispatcher.utter_message(response="utter_channel_ladder", ladder=text)
         dispatcher.utter_message(response="utter_legal_disclaimer")
         return []
@@ -46,7 +46,7 @@ class ActionChannelOverview(Action):
         platform, loan_type = known(tracker, "platform"), loan_type_id(tracker)
         if platform or loan_type:
             ladder = complaint_ladder(knowledge(), platform, loan_type, None)
-            text = render("complaint_ladder.j2", ladder=ladder, platform=platform or "这家机构")
+            text = render("complaint_ladder.j2", ladder=ladder, platform=platform)
             dispatcher.utter_message(response="utter_channel_ladder", ladder=text)
         else:
             kb = knowledge()

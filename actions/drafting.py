@@ -21,9 +21,9 @@ class ActionDraftComplaint(Action):
     ) -> List[EventType]:
         draft = render(
             "complaint_letter.j2",
-            platform=known(tracker, "platform") or "（借款机构名称）",
-            loan_type=known(tracker, "loan_type") or "借款",
-            problem=mask_pii(known(tracker, "complaint_problem") or "（请写明发生了什么）"),
+            platform=known(tracker, "platform"),
+            loan_type=known(tracker, "loan_type"),
+            problem=mask_pii(known(tracker, "complaint_problem")) or None,
             amount=number(tracker, "amount"),
             date=f"{date.today():%Y年%m月%d日}",
         )

@@ -98,7 +98,7 @@ def harassment_findings(
         channel_ids += entry.channels
     if not known:
         channel_ids = ["lender", REGULATOR]
-        evidence = ["通话记录和短信截图（能看到号码、日期和时间）", "通话录音", "每次发生的时间和经过的记录"]
+        evidence = list(kb.harassment_default_evidence)
     resolved: List[str] = []
     for channel_id in channel_ids:
         resolved += kind.regulator_channels if channel_id == REGULATOR else [channel_id]

@@ -97,6 +97,7 @@ class KnowledgeBase(BaseModel):
     institution_types: List[InstitutionType]
     harassment: Dict[str, HarassmentRules]
     harassment_general: List[Fact]
+    harassment_default_evidence: List[str]
     negotiation: Negotiation
     interest: List[Fact]
     credit_report: List[Fact]
