@@ -30,8 +30,21 @@ class Entry:
 
 class Lexicon:
     def __init__(
-        self, entries: Iterable[Entry], crisis_phrases: Iterable[str], fillers: Iterable[str] = ()
+        self,
+        entries: Iterable[Entry],
+        crisis_phrases: Iterable[str],
+        fillers: Iterable[str] = (),
+        replies: Optional[Dict[str, Iterable[str]]] = None,
     ) -> None:
+        replies = dict(replies or {})
+        self.reply_particles = "".join(replies.pop("particles", []))
+        # whole-message answer (lower case) → intent
+        self.replies: Dict[str, str] = {}
+        for intent, words in replies.items():
+            for word in words:
+                if not isinstance(word, str):  # YAML reads a bare yes / no as a boolean
+                    raise ValueError(f"lexicon/replies.yml: quote {word!r} under {intent}")
+                self.replies[word.lower()] = intent
         self.entries = list(entries)
         self.crisis_phrases = tuple(crisis_phrases)
         self.fillers = tuple(sorted(fillers, key=len, reverse=True))
@@ -47,6 +60,7 @@ class Lexicon:
         terms = yaml.safe_load((directory / "terms.yml").read_text(encoding="utf-8"))
         crisis = yaml.safe_load((directory / "crisis.yml").read_text(encoding="utf-8"))
         fillers = yaml.safe_load((directory / "fillers.yml").read_text(encoding="utf-8"))
+        replies = yaml.safe_load((directory / "replies.yml").read_text(encoding="utf-8"))
         entries = []
         for label, items in terms.items():
             for item in items:
@@ -55,7 +69,7 @@ class Lexicon:
                     Entry(label, item["id"], item["name"], tuple(dict.fromkeys(names)),
                           tuple(item.get("cues", [])))
                 )
-        return cls(entries, crisis["phrases"], fillers["words"])
+        return cls(entries, crisis["phrases"], fillers["words"], replies)
 
     def entry(self, label: str, entry_id: str) -> Optional[Entry]:
         return self._by_id.get((label, entry_id))
@@ -99,6 +113,12 @@ class Lexicon:
         simplified = normalize(text)
         return any(phrase in simplified for phrase in self.crisis_phrases)
 
+    def short_reply(self, text: Optional[str]) -> Optional[str]:
+        """"affirm" / "deny" when the whole message is a yes / no word ("好的呀", "不用了", "No!")."""
+        core = "".join(ch for ch in normalize(text).lower() if ch.isalnum())
+        core = core.rstrip(self.reply_particles) or core
+        return self.replies.get(core)
+
     def jieba_words(self) -> List[str]:
         """Every multi-character term and cue, for jieba's user dictionary."""
         words = {term for entry in self.entries for term in entry.terms + entry.cues if len(term) > 1}
@@ -135,5 +155,7 @@ def install_jieba_dictionary() -> None:
 
     jieba.setLogLevel(60)
     for word in lexicon().jieba_words():
-        jieba.add_word(word.lower(), freq=JIEBA_FREQ)
+        # jieba matches case-sensitively: "P图" and "p图" are both one word.
+        for form in {word, word.lower(), word.upper()}:
+            jieba.add_word(form, freq=JIEBA_FREQ)
     _jieba_ready = True

@@ -58,8 +58,9 @@ def has_content(text: Optional[str]) -> bool:
 
 
 _AMOUNT = re.compile(
-    r"(?P<num>[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点几]+)"
-    r"\s*(?P<unit>w|W|万|k|K|千|元|块钱|块|rmb|RMB)?"
+    r"(?P<num>[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点几]"
+    r"[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点几多]*)"
+    r"\s*(?:多|余)?(?P<unit>w|W|万|k|K|千|元|块钱|块|rmb|RMB)?"
 )
 _UNIT_FACTOR = {"w": 10000, "W": 10000, "万": 1, "k": 1000, "K": 1000, "千": 1}
 
@@ -93,7 +94,7 @@ def _amount_value(match: "re.Match[str]", cleaned: str) -> Optional[float]:
     if number == "点":
         return None
     if not number[0].isdigit():
-        number = number.replace("几", "")  # "十几万" → its lower bound, 十万
+        number = number.replace("几", "").replace("多", "")  # "十几万", "十多万" → 十万
         if not number:
             return None
         if unit == "万":  # let cn2an read "五万二" as a whole
@@ -116,10 +117,14 @@ def _amount_value(match: "re.Match[str]", cleaned: str) -> Optional[float]:
 
 # A number followed by one of these counts something else (36期, 4倍, 24%, 3个月, 2次, 5号).
 _NOT_MONEY_AFTER = tuple("期倍个天次%％号点年月日岁周楼分秒条人家笔张位遍页折成") + ("小时",)
+_INSTALMENTS = re.compile(r"分\s*(?:[0-9]+|[一二两三四五六七八九十]+)\s*(?:期|个月|年)")
+# A Chinese money numeral (with 万 or 千) followed by one numeral that belongs to a count.
+_SPLIT_COUNT = re.compile(r"^[零〇一二两三四五六七八九十百千万]*[万千][零〇一二两三四五六七八九]?[一二两三四五六七八九十半]$")
 _NOT_MONEY_BEFORE = ("第", "分之", "百分", "千分", "打", "拨", "拨打", "致电", "电话")
 # Hotlines and service numbers (12378, 12315, 110, 96110 …) are not money.
 _SERVICE_NUMBER = re.compile(r"^(1[12][0-9]|12[0-9]{3}|961[0-9]{2})$")
 _CURRENCY_UNITS = ("元", "块钱", "块", "rmb", "RMB", "w", "W", "k", "K")
+_GOODBYE_NUMBERS = ("886", "88")  # chat slang for "bye bye"
 MIN_BARE_AMOUNT = 100  # a bare number below this is rarely money in these chats
 MAX_BARE_DIGITS = 7  # longer bare digit strings are phone, ID or card numbers
 
@@ -129,6 +134,8 @@ def find_amounts(text: Optional[str]) -> List[Tuple[int, int, float]]:
     [(1, 4, 120000.0), (7, 11, 15000.0)]. Counts, rates and durations are skipped, and so are
     bare numbers below 100 and long digit strings. Offsets refer to `text`."""
     cleaned = normalize(text)
+    if cleaned.strip() in _GOODBYE_NUMBERS:
+        return []
     found = []
     for match in _AMOUNT.finditer(cleaned):
         start, end = match.start(), match.end()
@@ -138,8 +145,16 @@ def find_amounts(text: Optional[str]) -> List[Tuple[int, int, float]]:
             if tail[:1].isdigit() and not tail[1:2].isdigit():
                 end += 1
         after = cleaned[end:end + 4].lstrip("多来几余")  # "一百多个电话" counts calls
+        if _INSTALMENTS.match(cleaned, end):  # "1万分12期": money, then the instalments
+            after = ""
         if any(after.startswith(word) for word in _NOT_MONEY_AFTER):
-            continue
+            # "一千五一个月", "一万一年": the last numeral starts the count, the rest is money
+            if not (not unit and _SPLIT_COUNT.search(number)):
+                continue
+            end -= 1
+            number = number[:-1]
+        if unit.lower() in ("k", "w") and cleaned[end:end + 1].isascii() and cleaned[end:end + 1].isalnum():
+            continue  # "7K3QX" inside a case number
         if not unit and _SERVICE_NUMBER.match(number):
             continue
         if cleaned[start - 1:start].isascii() and cleaned[start - 1:start].isalnum() or cleaned[end:end + 1] == "-":
@@ -224,8 +239,21 @@ def is_night_hour(hour: int) -> bool:
 
 
 _DURATION = re.compile(
-    rf"(?P<num>[0-9]+|[零〇一二两三四五六七八九十百半]+)\s*(?:个)?\s*(?P<unit>年|月|周|星期|礼拜|天|日)"
+    r"(?P<num>[0-9]+|好几|[零〇一二两三四五六七八九十百半几]+)\s*(?:个)?\s*(?:多)?\s*"
+    r"(?P<unit>年|月|周|星期|礼拜|天|日)(?:多|半)?"
 )
+_CLAUSE_MARKS = tuple("，,。！!？?；;\n ")
+# Words that make a duration an overdue period ("逾期三个月", "断供两个月了", "拖了半年") …
+_OVERDUE_BEFORE = ("逾期", "拖欠", "欠了", "欠款", "断供", "停供", "还不上", "没还", "晚还")
+_OVERDUE_AFTER = ("没还", "没有还", "未还", "还不上")
+# "三个月了" is overdue in a message about a debt, not in "投诉过去一个月了还没回复".
+_SINCE_AFTER = ("了", "以上")
+_DEBT_WORDS = ("逾期", "拖欠", "欠", "断供", "停供", "没还", "还不上")
+# … and words that make it something else ("延期两个月", "分12个月", "一天最多", "每天").
+_NOT_OVERDUE_BEFORE = ("延期", "延后", "缓", "宽限", "分", "每", "停息", "挂账", "一年内", "近", "最近", "借")
+_NOT_OVERDUE_AFTER = ("内", "之内", "以内", "后", "之后", "最多", "打", "利息", "还", "期", "千分", "万分", "百分")
+# What may surround a bare duration given as an answer ("快半年了", "大概三个月吧").
+_ANSWER_FILLERS = re.compile(r"(?:大概|大约|差不多|快|已经|都|有|才|刚|逾期|了|吧|啦|左右|呢|啊|[\s,，.。!！?？~～])*")
 _UNIT_DAYS = {"年": 365, "月": 30, "周": 7, "星期": 7, "礼拜": 7, "天": 1, "日": 1}
 
 
@@ -245,6 +273,34 @@ def parse_duration_days(text: Optional[str]) -> Optional[int]:
         count = _numeral(number)
     if count is None:
         return None
-    if cleaned[match.end():match.end() + 1] == "半":  # 一年半
+    if match.group(0).endswith("半") and not number.endswith("半"):  # 一年半
         count += 0.5
     return int(count * _UNIT_DAYS[match.group("unit")])
+
+
+def find_overdue_durations(text: Optional[str]) -> List[Tuple[int, int, Optional[int]]]:
+    """Spans of how long a debt is overdue, with the length in days (None when vague:
+    "好几个月"). "网贷逾期两个多月，想延期两个月" → the first only: a duration counts when an
+    overdue word comes before it in its clause, "没还" after it, "了" after it in a message
+    about a debt, or when it is the whole answer ("快半年了"); deferrals, instalments and
+    frequencies ("一天最多") do not.
+    Offsets refer to `text`."""
+    cleaned = normalize(text)
+    found = []
+    for match in _DURATION.finditer(cleaned):
+        start, end = match.span()
+        clause_start = max(cleaned.rfind(mark, 0, start) for mark in _CLAUSE_MARKS) + 1
+        before, after = cleaned[clause_start:start], cleaned[end:end + 4]
+        if any(before.endswith(word) for word in _NOT_OVERDUE_BEFORE) or any(
+            after.startswith(word) for word in _NOT_OVERDUE_AFTER
+        ):
+            continue
+        is_answer = bool(_ANSWER_FILLERS.fullmatch(cleaned[:start] + cleaned[end:]))
+        overdue = (
+            any(word in before for word in _OVERDUE_BEFORE)
+            or after.startswith(_OVERDUE_AFTER)
+            or after.startswith(_SINCE_AFTER) and any(word in cleaned for word in _DEBT_WORDS)
+        )
+        if overdue or is_answer:
+            found.append((start, end, parse_duration_days(cleaned[start:end])))
+    return found

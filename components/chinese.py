@@ -3,6 +3,8 @@
 - TextNormalizer: first in the pipeline; Traditional → Simplified (OpenCC), full-width →
   half-width, control characters removed, length bounded. Everything after it, including the
   spaCy entity ruler and the classifiers, sees one script.
+- ShortReplyClassifier: after the classifiers; a message that is only a yes / no word
+  (lexicon/replies.yml: "好", "行", "不用了", "no") is affirm / deny.
 - NoContentGuard: after the classifiers; a message with no letter, digit or Chinese character
   (empty, only emoji or punctuation) gets nlu_fallback instead of an arbitrary intent.
 - CrisisGuard: last in the pipeline; when a message contains a crisis phrase
@@ -14,7 +16,7 @@ component class of a model before it instantiates any of them, so the dictionary
 before SpacyNLP loads the spaCy model and its entity-ruler patterns are segmented.
 """
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -66,27 +68,41 @@ class TextNormalizer(_Stateless):
 
 
 class _IntentOverride(_Stateless):
-    """Sets `intent` with confidence 1 on messages where `applies` holds, keeping the rest of
-    the classifier's ranking below it."""
+    """Sets the intent `intent_for` returns with confidence 1, keeping the rest of the
+    classifier's ranking below it; messages it returns None for are left alone."""
 
-    intent: Text
+    intent: Text = ""
 
     def applies(self, text: Text) -> bool:
         raise NotImplementedError
 
+    def intent_for(self, text: Text) -> Optional[Text]:
+        return self.intent if self.applies(text) else None
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if not self.applies(message.get(TEXT) or ""):
+            intent = self.intent_for(message.get(TEXT) or "")
+            if intent is None:
                 continue
-            top = {"name": self.intent, "confidence": 1.0}
+            top = {"name": intent, "confidence": 1.0}
             ranking = [
                 entry
                 for entry in message.get(INTENT_RANKING_KEY) or []
-                if entry.get("name") != self.intent
+                if entry.get("name") != intent
             ]
             message.set(INTENT, top, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
         return messages
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class ShortReplyClassifier(_IntentOverride):
+    """affirm / deny for whole-message yes / no words (lexicon/replies.yml): "好", "不用了"."""
+
+    def intent_for(self, text: Text) -> Optional[Text]:
+        return lexicon().short_reply(text)
 
 
 @DefaultV1Recipe.register(

@@ -1,27 +1,30 @@
 """Entity post-processing: one answer per span, with normalised values.
 
-Four extractors run before this: AmountExtractor (below), the spaCy entity ruler (closed lists from the lexicon),
-RegexEntityExtractor (case numbers) and DIET (open entities such as amounts, durations, clock
-times and platform names the lexicon does not know). EntityResolver then
-- takes closed-list types (behaviours, loan types, provinces, cities) from the ruler only, and
-  amounts from AmountExtractor only (pattern + cn2an, skipping counts like 36期 / 4倍 / 24%);
+Five extractors run before this: AmountExtractor and DurationExtractor (below), the spaCy
+entity ruler (closed lists from the lexicon), RegexEntityExtractor (case numbers) and DIET
+(open entities: platform names the lexicon does not know, times of day). EntityResolver then
+- takes closed-list types (behaviours, loan types, provinces, cities) from the ruler only,
+  amounts from AmountExtractor only (pattern + cn2an, skipping counts like 36期 / 4倍 / 24%)
+  and overdue durations from DurationExtractor only (a duration with an overdue context);
+- drops a loan type that is part of a company name ("某某融资租赁有限公司", "某某小贷");
 - keeps one entity per span: a span inside a longer span of the same type goes ("晚上" inside
   "晚上11点"); between different types the ruler and the regexes win over DIET;
 - normalises values: amount → yuan (cn2an), overdue_duration → days, platform / loan type /
   province / city → their canonical name ("招行" → "招商银行"), case_id → upper case.
 """
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Text, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from borrower.lexicon import lexicon
-from borrower.text import find_amounts, parse_amount, parse_duration_days
+from borrower.text import find_amounts, find_overdue_durations, parse_amount, parse_duration_days
 from components.chinese import _Stateless
 
 AMOUNT_EXTRACTOR = "AmountExtractor"
+DURATION_EXTRACTOR = "DurationExtractor"
 
 # Kinds a rule-based extractor owns: DIET's guesses for them are dropped (it tends to return
 # fragments: "打電話", "12万先", "块").
@@ -31,11 +34,15 @@ OWNED_KINDS = {
     "province": "SpacyEntityExtractor",
     "city": "SpacyEntityExtractor",
     "amount": AMOUNT_EXTRACTOR,
+    "overdue_duration": DURATION_EXTRACTOR,
 }
 # Entities whose value becomes the lexicon's canonical name.
 CANONICAL_KINDS = ("platform", "loan_type", "province", "city")
 # Extractors whose word is final for the closed lists, in order of trust.
-_RULE_BASED = ("RegexEntityExtractor", "SpacyEntityExtractor", AMOUNT_EXTRACTOR)
+_RULE_BASED = ("RegexEntityExtractor", "SpacyEntityExtractor", AMOUNT_EXTRACTOR, DURATION_EXTRACTOR)
+# Before or after a loan-type word, these make it part of a company name.
+_NAME_BEFORE = ("某某",)
+_NAME_AFTER = ("有限", "股份")
 
 
 def _rank(entity: Dict[str, Any]) -> tuple:
@@ -53,10 +60,18 @@ def _inside(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
     return b["start"] <= a["start"] and a["end"] <= b["end"] and (a["start"], a["end"]) != (b["start"], b["end"])
 
 
-def resolve(entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+def _in_company_name(entity: Dict[str, Any], text: Text) -> bool:
+    return entity["entity"] == "loan_type" and (
+        text[:entity["start"]].endswith(_NAME_BEFORE) or text[entity["end"]:].startswith(_NAME_AFTER)
+    )
+
+
+def resolve(entities: List[Dict[str, Any]], text: Text = "") -> List[Dict[str, Any]]:
     """One entity per span (see module docstring), in text order."""
     entities = [
-        e for e in entities if OWNED_KINDS.get(e["entity"], e.get("extractor")) == e.get("extractor")
+        e for e in entities
+        if OWNED_KINDS.get(e["entity"], e.get("extractor")) == e.get("extractor")
+        and not _in_company_name(e, text)
     ]
     candidates = [
         e for e in entities
@@ -86,20 +101,41 @@ def normalise_value(entity: Dict[str, Any], text: Text) -> Any:
     return span  # time_of_day and harassment_type keep what the user wrote
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class AmountExtractor(_Stateless):
-    """Money amounts by pattern (borrower/text.py find_amounts), value in yuan."""
+class _PatternExtractor(_Stateless):
+    """Adds the spans a finder returns ((start, end, value) triples) as one entity type."""
+
+    entity = ""
+
+    @staticmethod
+    def find(text: Text) -> List[Tuple[int, int, Any]]:
+        raise NotImplementedError
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             found = [
-                {"start": start, "end": end, "entity": "amount", "value": value,
-                 "extractor": AMOUNT_EXTRACTOR}
-                for start, end, value in find_amounts(message.get(TEXT))
+                {"start": start, "end": end, "entity": self.entity, "value": value,
+                 "extractor": type(self).__name__}
+                for start, end, value in self.find(message.get(TEXT))
             ]
             if found:
                 message.set(ENTITIES, (message.get(ENTITIES) or []) + found, add_to_output=True)
         return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class AmountExtractor(_PatternExtractor):
+    """Money amounts by pattern (borrower/text.py find_amounts), value in yuan."""
+
+    entity = "amount"
+    find = staticmethod(find_amounts)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class DurationExtractor(_PatternExtractor):
+    """How long the debt is overdue (borrower/text.py find_overdue_durations), value in days."""
+
+    entity = "overdue_duration"
+    find = staticmethod(find_overdue_durations)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -110,7 +146,7 @@ class EntityResolver(_Stateless):
             if not entities:
                 continue
             text = message.get(TEXT) or ""
-            resolved = resolve(entities)
+            resolved = resolve(entities, text)
             for entity in resolved:
                 entity["value"] = normalise_value(entity, text)
             message.set(ENTITIES, resolved, add_to_output=True)

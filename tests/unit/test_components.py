@@ -5,7 +5,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.chinese import CrisisGuard, NoContentGuard, TextNormalizer
+from components.chinese import CrisisGuard, NoContentGuard, ShortReplyClassifier, TextNormalizer
 
 
 def _classified(text, intent="greet"):
@@ -46,3 +46,19 @@ def test_no_content_guard_sends_empty_and_emoji_to_fallback(text):
 def test_no_content_guard_keeps_real_text():
     [message] = NoContentGuard().process([_classified("你好😊")])
     assert message.get(INTENT)["name"] == "greet"
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [("好", "affirm"), ("好的呀", "affirm"), ("OK!", "affirm"), ("對的", "affirm"), ("嗯嗯", "affirm"),
+     ("不用了", "deny"), ("No", "deny"), ("算了吧", "deny"), ("不是的", "deny")],
+)
+def test_short_reply_classifier_reads_whole_message_yes_and_no(text, intent):
+    [message] = ShortReplyClassifier().process([_classified(text, "greet")])
+    assert message.get(INTENT) == {"name": intent, "confidence": 1.0}
+
+
+@pytest.mark.parametrize("text", ["好的，那我想问一下征信", "不还钱会坐牢吗", "我不要分期"])
+def test_short_reply_classifier_leaves_longer_messages_alone(text):
+    [message] = ShortReplyClassifier().process([_classified(text, "ask_credit_report")])
+    assert message.get(INTENT)["name"] == "ask_credit_report"

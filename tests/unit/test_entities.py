@@ -1,7 +1,8 @@
+import pytest
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from components.entities import AmountExtractor, EntityResolver, resolve
+from components.entities import AmountExtractor, DurationExtractor, EntityResolver, resolve
 
 
 def _e(start, end, entity, extractor, confidence=None):
@@ -32,7 +33,7 @@ def test_values_are_normalised():
     message.set(ENTITIES, [
         _e(1, 3, "platform", "SpacyEntityExtractor"),
         _e(5, 8, "amount", "AmountExtractor"),
-        _e(11, 14, "overdue_duration", "DIETClassifier", 0.9),
+        _e(11, 14, "overdue_duration", "DurationExtractor"),
         _e(17, 30, "case_id", "RegexEntityExtractor"),
     ])
     [processed] = EntityResolver().process([message])
@@ -60,3 +61,26 @@ def test_closed_lists_come_from_the_ruler_only():
     kept = resolve([_e(0, 3, "harassment_type", "DIETClassifier", 0.9), _e(4, 8, "harassment_type", "SpacyEntityExtractor"),
                     _e(9, 12, "platform", "DIETClassifier", 0.8)])
     assert [(e["start"], e["entity"]) for e in kept] == [(4, "harassment_type"), (9, "platform")]
+
+
+def test_overdue_durations_come_from_the_duration_extractor_only():
+    text = "网贷逾期两个多月了，能不能延期两个月"
+    message = Message(data={TEXT: text})
+    message.set(ENTITIES, [_e(14, 17, "overdue_duration", "DIETClassifier", 0.9)])  # the deferral
+    [message] = DurationExtractor().process([message])
+    [processed] = EntityResolver().process([message])
+    assert [(text[e["start"]:e["end"]], e["value"]) for e in processed.get(ENTITIES)] == [("两个多月", 60)]
+
+
+@pytest.mark.parametrize("text", ["某某融资租赁有限公司搞以租代购", "我要去告某某小贷"])
+def test_a_loan_type_inside_a_company_name_is_dropped(text):
+    word = "融资租赁" if "融资租赁" in text else "小贷"
+    start = text.index(word)
+    kept = resolve([_e(start, start + len(word), "loan_type", "SpacyEntityExtractor")], text)
+    assert kept == []
+
+
+def test_a_generic_lender_description_keeps_its_loan_type():
+    text = "车贷公司乱收费"
+    kept = resolve([_e(0, 2, "loan_type", "SpacyEntityExtractor")], text)
+    assert [e["entity"] for e in kept] == ["loan_type"]

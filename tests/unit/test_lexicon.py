@@ -48,3 +48,14 @@ def test_cues_signal_a_behaviour_but_are_not_entity_spans():
     assert [e.id for e in lex.find("催收天天找我亲戚同事", "harassment_type")] == ["third_party_contact"]
     patterns = {p["pattern"] for p in lex.ruler_patterns()}
     assert "亲戚" not in patterns and "给我亲戚" in patterns
+
+
+def test_jieba_keeps_terms_with_latin_letters_whole_in_either_case():
+    import jieba
+
+    from borrower.lexicon import install_jieba_dictionary
+
+    install_jieba_dictionary()
+    assert "P图" in jieba.lcut("催收P图发给我亲戚")
+    assert "p图" in jieba.lcut("催收p图发给我亲戚")
+    assert "P成遗照" in jieba.lcut("把我的照片P成遗照")

@@ -72,7 +72,7 @@ def test_clock_hours(text, hours):
 @pytest.mark.parametrize(
     "text, days",
     [("三个月", 90), ("半年", 182), ("10天", 10), ("两年多", 730), ("一年半", 547), ("两周", 14),
-     ("逾期45天了", 45), ("没逾期", None)],
+     ("逾期45天了", 45), ("没逾期", None), ("两个多月", 60), ("两个月半", 75)],
 )
 def test_parse_duration_days(text, days):
     from borrower.text import parse_duration_days
@@ -95,9 +95,46 @@ def test_parse_duration_days(text, days):
         ("打12315有用吗，还是找12378", []),
         ("一天一百多个电话", []),
         ("信用卡欠了十幾萬", [("十幾萬", 100000)]),
+        ("欠了二十多万", [("二十多万", 200000)]),
+        ("20多万", [("20多万", 200000)]),
+        ("最多一千五一个月", [("一千五", 1500)]),
+        ("借一万一年利息三千", [("一万", 10000), ("三千", 3000)]),
+        ("一万一", [("一万一", 11000)]),
+        ("借了1万分12期", [("1万", 10000)]),
+        ("TS-2611-7K3QX", []),
+        ("三百六十五天", []),
+        ("886", []),
+        ("多少钱", []),
     ],
 )
 def test_find_amounts(text, amounts):
     from borrower.text import find_amounts
 
     assert [(text[a:b], value) for a, b, value in find_amounts(text)] == amounts
+
+
+@pytest.mark.parametrize(
+    "text, durations",
+    [
+        ("逾期两个多月，欠一万二", [("两个多月", 60)]),
+        ("已經逾期一個多月", [("一個多月", 30)]),
+        ("我房贷断供两个月了", [("两个月", 60)]),
+        ("逾期一年半了，欠兩萬八", [("一年半", 547)]),
+        ("快半年了", [("半年", 182)]),
+        ("好几个月了", [("好几个月", None)]),
+        ("10天", [("10天", 10)]),
+        ("信用卡逾期三个月了，想分60期慢慢还", [("三个月", 90)]),
+        # not how long the debt is overdue
+        ("催收都找到我公司了，能不能给我延期两个月", []),
+        ("催收一天最多能打几个电话", []),
+        ("投诉过去一个月了还没回复", []),
+        ("借一万一年利息三千", []),
+        ("逾期罚息一天千分之五", []),
+        ("7天内还清", []),
+        ("我登记过两个案子", []),
+    ],
+)
+def test_find_overdue_durations(text, durations):
+    from borrower.text import find_overdue_durations
+
+    assert [(text[a:b], days) for a, b, days in find_overdue_durations(text)] == durations
