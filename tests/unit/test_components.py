@@ -51,7 +51,7 @@ def test_no_content_guard_keeps_real_text():
 @pytest.mark.parametrize(
     "text, intent",
     [("好", "affirm"), ("好的呀", "affirm"), ("OK!", "affirm"), ("對的", "affirm"), ("嗯嗯", "affirm"),
-     ("不用了", "deny"), ("No", "deny"), ("算了吧", "deny"), ("不是的", "deny")],
+     ("不用了", "deny"), ("No", "deny"), ("不要啦", "deny"), ("不是的", "deny")],
 )
 def test_short_reply_classifier_reads_whole_message_yes_and_no(text, intent):
     [message] = ShortReplyClassifier().process([_classified(text, "greet")])

@@ -1,0 +1,41 @@
+"""The training data and the benchmark sets keep the promises issue 3 makes about them."""
+
+from collections import Counter
+
+import pytest
+from rasa.shared.nlu.training_data.loading import load_data
+
+from bench.nlu import DEV_FILE, DOMAIN_INTENTS, HELDOUT_FILE, TRAIN_FILE
+from borrower.text import to_simplified
+
+
+def _texts(path):
+    return [message.get("text") for message in load_data(str(path)).intent_examples]
+
+
+@pytest.fixture(scope="module")
+def training():
+    return load_data(str(TRAIN_FILE)).intent_examples
+
+
+@pytest.mark.parametrize("path", [HELDOUT_FILE, DEV_FILE], ids=["held-out", "dev"])
+def test_no_benchmark_text_is_in_the_training_data(training, path):
+    trained = {message.get("text") for message in training}
+    assert [text for text in _texts(path) if text in trained] == []
+
+
+def test_enough_examples_per_intent(training):
+    counts = Counter(message.get("intent") for message in training)
+    assert {i: n for i, n in counts.items() if i in DOMAIN_INTENTS and n < 40} == {}
+    assert {i: n for i, n in counts.items() if i not in DOMAIN_INTENTS and n < 15} == {}
+
+
+def test_a_tenth_to_a_fifth_of_the_training_data_is_traditional(training):
+    share = sum(to_simplified(m.get("text")) != m.get("text") for m in training) / len(training)
+    assert 0.10 <= share <= 0.20
+
+
+def test_the_held_out_set_covers_every_intent_with_200_examples(training):
+    held_out = load_data(str(HELDOUT_FILE)).intent_examples
+    assert len(held_out) >= 200
+    assert {m.get("intent") for m in held_out} == {m.get("intent") for m in training}
