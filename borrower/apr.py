@@ -1,0 +1,108 @@
+"""The real annualised rate of a loan: the internal rate of return of the money actually
+received against the payments made, as the PBOC requires lenders to state it (公告〔2021〕第 3 号).
+
+    received = principal − upfront deductions (砍头息, GPS, "service" and notary fees)
+    received = Σ payment_k / (1 + r)^k        (payment k at the end of month k)
+    APR      = 12 · r                         (monthly IRR × 12, the figure courts and the
+                                               fact sheet use; the compounded rate is reported too)
+
+Schedules: equal instalments (等额本息), equal principal (等额本金), interest-only then the
+principal at the end (先息后本), or any list of monthly payments. Pure functions; the legal lines
+(4 × LPR, 24 %, 36 %) and what they apply to live in the knowledge base.
+"""
+
+from dataclasses import dataclass
+from typing import List, Sequence, Tuple
+
+from scipy.optimize import brentq
+
+# Monthly rates searched: up to 1000 % a month covers any loan shark; beyond that is an input error.
+_MAX_MONTHLY_RATE = 10.0
+_CENT = 0.005
+
+
+class AprError(ValueError):
+    """The inputs do not describe a loan with a rate. `code` names the reason for the user."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+
+
+# Reasons, for the responses in domain.yml (utter_apr_<code>).
+NOTHING_RECEIVED = "nothing_received"  # fees ate the whole principal, or no amount
+NO_PAYMENTS = "no_payments"
+NEVER_REPAID = "never_repaid"  # the payments add up to less than was received
+
+
+@dataclass(frozen=True)
+class AprResult:
+    received: float
+    payments: Tuple[float, ...]
+    monthly_rate: float
+
+    @property
+    def apr(self) -> float:
+        """Nominal annual rate, monthly IRR × 12 (0.378 for 37.8 %)."""
+        return self.monthly_rate * 12
+
+    @property
+    def effective_annual_rate(self) -> float:
+        return (1 + self.monthly_rate) ** 12 - 1
+
+    @property
+    def total_paid(self) -> float:
+        return sum(self.payments)
+
+    @property
+    def total_cost(self) -> float:
+        """Everything paid beyond what was received: interest plus every fee."""
+        return self.total_paid - self.received
+
+
+def real_apr(received: float, payments: Sequence[float]) -> AprResult:
+    """The rate at which `received` today is worth the monthly `payments`."""
+    payments = tuple(float(p) for p in payments)
+    if received <= _CENT:
+        raise AprError(NOTHING_RECEIVED, f"received {received!r}: nothing to lend")
+    if not payments or sum(payments) <= _CENT or any(p < 0 for p in payments):
+        raise AprError(NO_PAYMENTS, f"payments {payments!r}")
+    if sum(payments) < received - _CENT:
+        raise AprError(NEVER_REPAID, f"payments total {sum(payments):.2f} < received {received:.2f}")
+    if abs(sum(payments) - received) <= _CENT:
+        return AprResult(received, payments, 0.0)
+
+    def npv(rate: float) -> float:
+        return sum(p / (1 + rate) ** k for k, p in enumerate(payments, start=1)) - received
+
+    if npv(_MAX_MONTHLY_RATE) > 0:
+        raise AprError(NOTHING_RECEIVED, "rate above 1000 % a month: check the amounts")
+    return AprResult(received, payments, brentq(npv, 0.0, _MAX_MONTHLY_RATE, xtol=1e-12))
+
+
+def loan_apr(principal: float, payments: Sequence[float], upfront_fees: float = 0.0,
+             monthly_fees: float = 0.0) -> AprResult:
+    """APR of a loan whose upfront fees are deducted from the principal (or paid at signing)
+    and whose monthly fees are paid with each instalment."""
+    return real_apr(principal - upfront_fees, [p + monthly_fees for p in payments])
+
+
+def equal_instalments(principal: float, annual_rate: float, months: int) -> List[float]:
+    """等额本息: the same payment every month."""
+    rate = annual_rate / 12
+    if rate == 0:
+        return [principal / months] * months
+    payment = principal * rate * (1 + rate) ** months / ((1 + rate) ** months - 1)
+    return [payment] * months
+
+
+def equal_principal(principal: float, annual_rate: float, months: int) -> List[float]:
+    """等额本金: the same principal every month plus interest on what is still owed."""
+    rate, part = annual_rate / 12, principal / months
+    return [part + (principal - part * k) * rate for k in range(months)]
+
+
+def interest_only(principal: float, annual_rate: float, months: int) -> List[float]:
+    """先息后本: interest every month, the principal with the last payment."""
+    interest = principal * annual_rate / 12
+    return [interest] * (months - 1) + [interest + principal]
