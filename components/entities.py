@@ -5,7 +5,8 @@ entity ruler (closed lists from the lexicon), RegexEntityExtractor (case numbers
 (open entities: platform names the lexicon does not know, times of day). EntityResolver then
 - takes closed-list types (behaviours, loan types, provinces, cities) from the ruler only,
   amounts from AmountExtractor only (pattern + cn2an, skipping counts like 36期 / 4倍 / 24%)
-  and overdue durations from DurationExtractor only (a duration with an overdue context);
+  overdue durations from DurationExtractor only (a duration with an overdue context) and case
+  numbers from the regex only;
 - drops a loan type that is part of a company name ("某某融资租赁有限公司", "某某小贷");
 - keeps one entity per span: a span inside a longer span of the same type goes ("晚上" inside
   "晚上11点"); between different types the ruler and the regexes win over DIET;
@@ -35,6 +36,7 @@ OWNED_KINDS = {
     "city": "SpacyEntityExtractor",
     "amount": AMOUNT_EXTRACTOR,
     "overdue_duration": DURATION_EXTRACTOR,
+    "case_id": "RegexEntityExtractor",  # DIET guessed "进度" and "thx"
 }
 # Entities whose value becomes the lexicon's canonical name.
 CANONICAL_KINDS = ("platform", "loan_type", "province", "city")

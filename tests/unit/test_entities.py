@@ -84,3 +84,8 @@ def test_a_generic_lender_description_keeps_its_loan_type():
     text = "车贷公司乱收费"
     kept = resolve([_e(0, 2, "loan_type", "SpacyEntityExtractor")], text)
     assert [e["entity"] for e in kept] == ["loan_type"]
+
+
+def test_case_numbers_come_from_the_regex_only():
+    kept = resolve([_e(0, 3, "case_id", "DIETClassifier", 0.9), _e(4, 17, "case_id", "RegexEntityExtractor")])
+    assert [(e["start"], e["extractor"]) for e in kept] == [(4, "RegexEntityExtractor")]
