@@ -8,6 +8,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from borrower.advice import behaviours_in
+from borrower.apr import AprError, read_loan, real_apr
 from borrower.knowledge import knowledge
 from borrower.render import render
 
@@ -24,9 +25,15 @@ class ActionExplainInterest(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         kb = knowledge()
+        loan, apr, reason = read_loan(_latest_text(tracker)), None, None
+        if loan:
+            try:
+                apr = round(real_apr(loan.received, loan.payments).apr * 100, 1)
+            except AprError as error:
+                reason = error.code
         dispatcher.utter_message(
             response="utter_interest_rules",
-            rules=render("interest_rules.j2", rules=kb.interest, lpr=kb.lpr),
+            rules=render("interest_rules.j2", rules=kb.interest, lpr=kb.lpr, loan=loan, apr=apr, reason=reason),
         )
         dispatcher.utter_message(response="utter_legal_disclaimer")
         return []

@@ -11,8 +11,9 @@ principal at the end (先息后本), or any list of monthly payments. Pure funct
 (4 × LPR, 24 %, 36 %) and what they apply to live in the knowledge base.
 """
 
+import re
 from dataclasses import dataclass
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from scipy.optimize import brentq
 
@@ -106,3 +107,55 @@ def interest_only(principal: float, annual_rate: float, months: int) -> List[flo
     """先息后本: interest every month, the principal with the last payment."""
     interest = principal * annual_rate / 12
     return [interest] * (months - 1) + [interest + principal]
+
+
+# Reading a loan from one chat message: "借1万分12期，每期还1100" / "合同写一万，到手八千，
+# 每个月还950，还12个月". Amounts come from borrower.text.find_amounts; the words before an
+# amount say what it is.
+_RECEIVED_WORDS = ("到手", "到账", "实际拿到", "只拿到", "拿到手", "放款")
+_PRINCIPAL_WORDS = ("借了", "借", "贷了", "贷款", "本金", "合同写", "合同上写", "额度")
+_PAYMENT_WORDS = ("每期还", "每期", "每月还", "每月", "每个月还", "每个月要还", "每个月", "月供", "一个月还", "一期还", "一期")
+_FEE_WORDS = ("砍头息", "先扣了", "先扣", "扣了", "服务费", "手续费", "GPS费", "gps费")
+_TERM = re.compile(r"(?:分|共|还|借|要还)?\s*(?P<n>[0-9]{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:期|个月)")
+
+
+@dataclass(frozen=True)
+class LoanTerms:
+    received: float
+    payment: float
+    months: int
+    principal: Optional[float] = None  # as written in the contract, when it differs
+
+    @property
+    def payments(self) -> List[float]:
+        return [self.payment] * self.months
+
+
+def read_loan(text: Optional[str]) -> Optional[LoanTerms]:
+    """The loan a message describes, or None when it lacks the money received (or lent), the
+    instalment or the number of instalments."""
+    from borrower.text import _numeral, find_amounts, normalize
+
+    cleaned = normalize(text)
+    received = principal = payment = None
+    fees = 0.0
+    for start, _end, value in find_amounts(cleaned):
+        before = cleaned[max(0, start - 6):start]
+        if before.endswith(_PAYMENT_WORDS) and payment is None:
+            payment = value
+        elif any(word in before for word in _RECEIVED_WORDS) and received is None:
+            received = value
+        elif before.endswith(_FEE_WORDS) or any(before.endswith(w + "了") for w in _FEE_WORDS):
+            fees += value
+        elif any(word in before for word in _PRINCIPAL_WORDS) and principal is None:
+            principal = value
+    months = None
+    for match in _TERM.finditer(cleaned):
+        if cleaned[match.end():match.end() + 1] in ("", "，", ",", "。", " ", "每", "还", "要", "的", "后", "?", "？"):
+            months = _numeral(match.group("n"))
+    if received is None and principal is not None:
+        received = principal - fees
+    if received is None or payment is None or not months or months > 360:
+        return None
+    return LoanTerms(received=received, payment=payment, months=months,
+                     principal=principal if principal != received else None)

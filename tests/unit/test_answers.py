@@ -21,6 +21,29 @@ async def test_interest_answer_names_the_lines_and_the_lpr_date(tracker_factory,
     assert "未经核实" in rules  # the 24 % line rests on a text the fact sheet could not read
 
 
+async def test_interest_answer_computes_the_real_rate_of_a_described_loan(tracker_factory, dispatcher, domain):
+    text = "合同写一万，到手八千，每个月还950，还12个月，这合法吗"
+    await ActionExplainInterest().run(dispatcher, tracker_factory(text=text), domain)
+    assert responses(dispatcher) == ["utter_interest_rules", "utter_legal_disclaimer"]
+    rules = rendered(dispatcher, "utter_interest_rules")["rules"]
+    assert "到手 8000 元（合同写 10000 元），每期还 950 元，共 12 期" in rules
+    assert "真实年化利率约 71.0%" in rules
+    assert "它高于4 倍 LPR（12.0%）、24%、36%这几条线" in rules
+    assert "36%" in rules.split("这是按你说的数字算的")[1]  # the lines and their sources follow
+
+
+async def test_interest_answer_below_every_line(tracker_factory, dispatcher, domain):
+    await ActionExplainInterest().run(dispatcher, tracker_factory(text="借1万分12期每期还880"), domain)
+    rules = rendered(dispatcher, "utter_interest_rules")["rules"]
+    assert "真实年化利率约 10.2%" in rules and "没有超过" in rules
+
+
+async def test_interest_answer_asks_to_check_numbers_that_never_repay(tracker_factory, dispatcher, domain):
+    await ActionExplainInterest().run(dispatcher, tracker_factory(text="借了5万，分12期每期还2000"), domain)
+    rules = rendered(dispatcher, "utter_interest_rules")["rules"]
+    assert "算不出利率" in rules and "年化利率约" not in rules
+
+
 async def test_collection_rules_for_a_named_behaviour(tracker_factory, dispatcher, domain):
     await ActionExplainCollectionRules().run(dispatcher, tracker_factory(text="催收能打给我家人吗"), domain)
     rules = rendered(dispatcher, "utter_collection_rules")["rules"]

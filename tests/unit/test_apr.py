@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from borrower.apr import (
     NEVER_REPAID, NO_PAYMENTS, NOTHING_RECEIVED, AprError, equal_instalments, equal_principal,
-    interest_only, loan_apr, real_apr,
+    interest_only, loan_apr, read_loan, real_apr,
 )
 
 
@@ -96,3 +96,22 @@ def test_a_higher_stated_rate_gives_a_higher_real_rate(principal, low, step, mon
     cheap = real_apr(principal, equal_instalments(principal, low, months)).apr
     dear = real_apr(principal, equal_instalments(principal, low + step, months)).apr
     assert dear > cheap
+
+
+@pytest.mark.parametrize(
+    "text, received, payment, months, principal",
+    [
+        ("我的网贷借了1万分12期，每个月还1100，真实年化多少", 10000, 1100, 12, None),
+        ("合同写一万，到手八千，每个月还950，还12个月", 8000, 950, 12, 10000),
+        ("借12万先扣了1.5万的咨询费，分36期每期还4800", 105000, 4800, 36, 120000),
+        ("網貸借六千分六期，每期還一千二", 6000, 1200, 6, None),
+    ],
+)
+def test_read_loan(text, received, payment, months, principal):
+    loan = read_loan(text)
+    assert (loan.received, loan.payment, loan.months, loan.principal) == (received, payment, months, principal)
+
+
+@pytest.mark.parametrize("text", ["利息太高了", "借一万一年利息三千，年化是多少", "每个月还1100", ""])
+def test_read_loan_needs_money_instalment_and_term(text):
+    assert read_loan(text) is None
