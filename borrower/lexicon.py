@@ -5,10 +5,11 @@ The same entries drive jieba's segmentation, the spaCy entity ruler and the acti
 the NLU recognises always maps back to one canonical entry here.
 """
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
@@ -35,6 +36,7 @@ class Lexicon:
         crisis_phrases: Iterable[str],
         fillers: Iterable[str] = (),
         replies: Optional[Dict[str, Iterable[str]]] = None,
+        behaviours: Optional[Dict[str, Any]] = None,
     ) -> None:
         replies = dict(replies or {})
         self.reply_particles = "".join(replies.pop("particles", []))
@@ -54,6 +56,37 @@ class Lexicon:
             key=lambda pair: -len(pair[0]),
         )
         self._by_id: Dict[Tuple[str, str], Entry] = {(e.label, e.id): e for e in self.entries}
+        self._patterns = self._compile_behaviours(behaviours or {})
+
+    def _compile_behaviours(self, spec: Dict[str, Any]) -> List[Tuple["re.Pattern[str]", Entry]]:
+        # Longest alternative first: a regex alternation takes the first that matches.
+        words = {
+            name: "|".join(sorted(re.sub(r"\s+", "", alternatives).split("|"), key=len, reverse=True))
+            for name, alternatives in (spec.get("words") or {}).items()
+        }
+        compiled = []
+        for entry_id, patterns in (spec.get("behaviours") or {}).items():
+            entry = self._by_id.get(("harassment_type", entry_id))
+            if entry is None:
+                raise ValueError(f"lexicon/behaviours.yml: {entry_id} is not a harassment_type id in terms.yml")
+            for pattern in patterns:
+                compiled.append((re.compile(pattern.format(**words)), entry))
+        return compiled
+
+    def behaviour_spans(self, text: Optional[str]) -> List[Tuple[int, int, Entry]]:
+        """Collection behaviours matched by the patterns of lexicon/behaviours.yml: longest
+        first, no overlaps, in text order. Offsets refer to `text`."""
+        cleaned = normalize(text)
+        matches = sorted(
+            ((m.start(), m.end(), entry) for pattern, entry in self._patterns for m in pattern.finditer(cleaned)
+             if m.end() > m.start()),
+            key=lambda match: (match[0] - match[1], match[0]),
+        )
+        kept: List[Tuple[int, int, Entry]] = []
+        for start, end, entry in matches:
+            if all(end <= s or start >= e for s, e, _ in kept):
+                kept.append((start, end, entry))
+        return sorted(kept, key=lambda match: match[0])
 
     @classmethod
     def from_dir(cls, directory: Path = LEXICON_DIR) -> "Lexicon":
@@ -61,6 +94,7 @@ class Lexicon:
         crisis = yaml.safe_load((directory / "crisis.yml").read_text(encoding="utf-8"))
         fillers = yaml.safe_load((directory / "fillers.yml").read_text(encoding="utf-8"))
         replies = yaml.safe_load((directory / "replies.yml").read_text(encoding="utf-8"))
+        behaviours = yaml.safe_load((directory / "behaviours.yml").read_text(encoding="utf-8"))
         entries = []
         for label, items in terms.items():
             for item in items:
@@ -69,7 +103,7 @@ class Lexicon:
                     Entry(label, item["id"], item["name"], tuple(dict.fromkeys(names)),
                           tuple(item.get("cues", [])))
                 )
-        return cls(entries, crisis["phrases"], fillers["words"], replies)
+        return cls(entries, crisis["phrases"], fillers["words"], replies, behaviours)
 
     def entry(self, label: str, entry_id: str) -> Optional[Entry]:
         return self._by_id.get((label, entry_id))
@@ -83,6 +117,10 @@ class Lexicon:
         """
         remaining = normalize(text).lower()
         found: List[Tuple[int, Entry]] = []
+        if label == "harassment_type":
+            for start, end, entry in self.behaviour_spans(text):
+                found.append((start, entry))
+                remaining = remaining[:start] + "\0" * (end - start) + remaining[end:]
         for term, entry in self._terms:
             if entry.label != label:
                 continue

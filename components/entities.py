@@ -1,9 +1,10 @@
 """Entity post-processing: one answer per span, with normalised values.
 
-Five extractors run before this: AmountExtractor and DurationExtractor (below), the spaCy
+Six extractors run before this: Amount-, Duration- and BehaviourExtractor (below), the spaCy
 entity ruler (closed lists from the lexicon), RegexEntityExtractor (case numbers) and DIET
 (open entities: platform names the lexicon does not know, times of day). EntityResolver then
-- takes closed-list types (behaviours, loan types, provinces, cities) from the ruler only,
+- takes closed-list types (loan types, provinces, cities) from the ruler only, behaviours from the
+  ruler and BehaviourExtractor (patterns: verb + who was contacted / where they came),
   amounts from AmountExtractor only (pattern + cn2an, skipping counts like 36期 / 4倍 / 24%)
   overdue durations from DurationExtractor only (a duration with an overdue context) and case
   numbers from the regex only;
@@ -26,11 +27,12 @@ from components.chinese import _Stateless
 
 AMOUNT_EXTRACTOR = "AmountExtractor"
 DURATION_EXTRACTOR = "DurationExtractor"
+BEHAVIOUR_EXTRACTOR = "BehaviourExtractor"
 
 # Kinds a rule-based extractor owns: DIET's guesses for them are dropped (it tends to return
 # fragments: "打電話", "12万先", "块").
 OWNED_KINDS = {
-    "harassment_type": "SpacyEntityExtractor",
+    "harassment_type": ("SpacyEntityExtractor", BEHAVIOUR_EXTRACTOR),
     "loan_type": "SpacyEntityExtractor",
     "province": "SpacyEntityExtractor",
     "city": "SpacyEntityExtractor",
@@ -41,7 +43,9 @@ OWNED_KINDS = {
 # Entities whose value becomes the lexicon's canonical name.
 CANONICAL_KINDS = ("platform", "loan_type", "province", "city")
 # Extractors whose word is final for the closed lists, in order of trust.
-_RULE_BASED = ("RegexEntityExtractor", "SpacyEntityExtractor", AMOUNT_EXTRACTOR, DURATION_EXTRACTOR)
+_RULE_BASED = (
+    "RegexEntityExtractor", "SpacyEntityExtractor", BEHAVIOUR_EXTRACTOR, AMOUNT_EXTRACTOR, DURATION_EXTRACTOR,
+)
 # Before or after a loan-type word, these make it part of a company name.
 _NAME_BEFORE = ("某某",)
 _NAME_AFTER = ("有限", "股份")
@@ -62,6 +66,13 @@ def _inside(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
     return b["start"] <= a["start"] and a["end"] <= b["end"] and (a["start"], a["end"]) != (b["start"], b["end"])
 
 
+def _owner_agrees(entity: Dict[str, Any]) -> bool:
+    owners = OWNED_KINDS.get(entity["entity"])
+    if owners is None:
+        return True
+    return entity.get("extractor") in ((owners,) if isinstance(owners, str) else owners)
+
+
 def _in_company_name(entity: Dict[str, Any], text: Text) -> bool:
     return entity["entity"] == "loan_type" and (
         text[:entity["start"]].endswith(_NAME_BEFORE) or text[entity["end"]:].startswith(_NAME_AFTER)
@@ -70,11 +81,7 @@ def _in_company_name(entity: Dict[str, Any], text: Text) -> bool:
 
 def resolve(entities: List[Dict[str, Any]], text: Text = "") -> List[Dict[str, Any]]:
     """One entity per span (see module docstring), in text order."""
-    entities = [
-        e for e in entities
-        if OWNED_KINDS.get(e["entity"], e.get("extractor")) == e.get("extractor")
-        and not _in_company_name(e, text)
-    ]
+    entities = [e for e in entities if _owner_agrees(e) and not _in_company_name(e, text)]
     candidates = [
         e for e in entities
         if not any(e is not o and e["entity"] == o["entity"] and _inside(e, o) for o in entities)
@@ -138,6 +145,18 @@ class DurationExtractor(_PatternExtractor):
 
     entity = "overdue_duration"
     find = staticmethod(find_overdue_durations)
+
+
+def _behaviour_spans(text: Text) -> List[Tuple[int, int, Any]]:
+    return [(start, end, entry.id) for start, end, entry in lexicon().behaviour_spans(text)]
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class BehaviourExtractor(_PatternExtractor):
+    """Collection behaviours by pattern (lexicon/behaviours.yml): 「打电话给我妈」「联系我家人」."""
+
+    entity = "harassment_type"
+    find = staticmethod(_behaviour_spans)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)

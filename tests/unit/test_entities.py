@@ -89,3 +89,9 @@ def test_a_generic_lender_description_keeps_its_loan_type():
 def test_case_numbers_come_from_the_regex_only():
     kept = resolve([_e(0, 3, "case_id", "DIETClassifier", 0.9), _e(4, 17, "case_id", "RegexEntityExtractor")])
     assert [(e["start"], e["extractor"]) for e in kept] == [(4, "RegexEntityExtractor")]
+
+
+def test_behaviour_patterns_and_ruler_terms_both_count_and_the_longer_span_wins():
+    kept = resolve([_e(4, 6, "harassment_type", "SpacyEntityExtractor"), _e(2, 8, "harassment_type", "BehaviourExtractor"),
+                    _e(9, 11, "harassment_type", "DIETClassifier", 0.99)])
+    assert [(e["start"], e["end"]) for e in kept] == [(2, 8)]

@@ -1,3 +1,5 @@
+import pytest
+
 from borrower.lexicon import Lexicon, lexicon
 
 
@@ -59,3 +61,41 @@ def test_jieba_keeps_terms_with_latin_letters_whole_in_either_case():
     assert "P图" in jieba.lcut("催收P图发给我亲戚")
     assert "p图" in jieba.lcut("催收p图发给我亲戚")
     assert "P成遗照" in jieba.lcut("把我的照片P成遗照")
+
+
+@pytest.mark.parametrize(
+    "text, spans",
+    [
+        ("他们居然打电话给我妈", [("打电话给我妈", "third_party_contact")]),
+        ("催收可以联系我家人吗", [("联系我家人", "third_party_contact")]),
+        ("催收给我通讯录所有人发短信", [("给我通讯录所有人发短信", "third_party_contact")]),
+        ("他们打到我单位去了", [("打到我单位", "third_party_contact")]),
+        ("他们跑到我老家找我要钱", [("跑到我老家找我", "home_visit")]),
+        ("把我照片P成遗照发到家族群里", [("P成遗照", "doctored_photos"), ("发到家族群", "privacy_leak")]),
+        ("催收冒充律师事务所的人", [("冒充律师事务所的人", "impersonation")]),
+        ("一天打几十个电话", [("一天打几十个电话", "call_bombing")]),
+        ("催收說要抓我去坐牢", [("說要抓我去坐牢", "threats")]),
+        # not collection behaviour
+        ("我找了朋友借钱", []),
+        ("欠钱会被抓去坐牢吗", []),
+        ("app图标点不开", []),
+    ],
+)
+def test_behaviour_patterns(text, spans):
+
+
+    assert [(text[a:b], entry.id) for a, b, entry in lexicon().behaviour_spans(text)] == spans
+
+
+def test_behaviour_patterns_feed_find():
+
+
+    assert [e.id for e in lexicon().find("他们联系了我同事，还上门了", "harassment_type")] == [
+        "third_party_contact", "home_visit"]
+
+
+def test_a_behaviour_pattern_for_an_unknown_id_is_refused():
+
+
+    with pytest.raises(ValueError, match="no_such_behaviour"):
+        Lexicon(lexicon().entries, [], behaviours={"behaviours": {"no_such_behaviour": ["x"]}})
