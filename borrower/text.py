@@ -203,9 +203,9 @@ def mask_pii(text: Optional[str]) -> str:
 
 _NUMERAL = r"[0-9]{1,2}|[零〇一二两三四五六七八九十]{1,3}"
 _CLOCK = re.compile(
-    rf"(?P<part>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|半夜|深夜)?\s*(?P<hour>{_NUMERAL})\s*(?:点|:|：|時|时)"
+    rf"(?P<part>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|半夜|深夜|昨晚|今晚)?\s*(?P<hour>{_NUMERAL})\s*(?:点|:|：|時|时)"
 )
-_PM_PARTS = ("下午", "傍晚", "晚上", "夜里", "半夜", "深夜")
+_PM_PARTS = ("下午", "傍晚", "晚上", "夜里", "半夜", "深夜", "昨晚", "今晚")
 # Collection is not allowed from 22:00 to 08:00 without consent (GB/T 45251-2025).
 NIGHT_START_HOUR, NIGHT_END_HOUR = 22, 8
 
@@ -232,6 +232,33 @@ def clock_hours(text: Optional[str]) -> List[int]:
             hour = 0  # 晚上十二点 is midnight
         hours.append(hour % 24)
     return hours
+
+
+_CLOCK_SPAN = re.compile(
+    rf"(?P<part>大半夜|凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|半夜|深夜|昨晚|今晚)?\s*"
+    rf"(?P<hour>{_NUMERAL})\s*(?P<mark>点钟|点|:|：|時|时)(?P<minutes>半|多|[0-9]{{2}}分?|[一二三四五]十(?:[一二三四五六七八九])?分?)?"
+)
+_CLOCK_FOLLOWERS = ("钟", "以后", "之后", "后", "以前", "之前", "前", "左右")
+
+
+def find_clock_times(text: Optional[str]) -> List[Tuple[int, int, Optional[int]]]:
+    """Spans of clock times with their hour (0–23): "晚上11点半" → 23, "凌晨一点多" → 1, "23:30".
+    A Chinese hour without a part of the day counts only with 多 / 半 / minutes or a word such
+    as 以后 after it, so "便宜一点" is not a time. Offsets refer to `text`."""
+    cleaned = normalize(text)
+    found = []
+    for match in _CLOCK_SPAN.finditer(cleaned):
+        hour = match.group("hour")
+        if not match.group("part") and not hour.isdigit() and not match.group("minutes") and not any(
+            cleaned[match.end():].startswith(word) for word in _CLOCK_FOLLOWERS
+        ):
+            continue
+        if match.group("mark") in (":", "：") and not match.group("minutes"):
+            continue  # "比例 3:1"
+        hours = clock_hours(match.group(0))
+        if hours:
+            found.append((match.start(), match.end(), hours[0]))
+    return found
 
 
 def is_night_hour(hour: int) -> bool:

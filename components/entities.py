@@ -1,10 +1,11 @@
 """Entity post-processing: one answer per span, with normalised values.
 
-Six extractors run before this: Amount-, Duration- and BehaviourExtractor (below), the spaCy
-entity ruler (closed lists from the lexicon), RegexEntityExtractor (case numbers) and DIET
-(open entities: platform names the lexicon does not know, times of day). EntityResolver then
+Seven extractors run before this: Amount-, Duration-, Behaviour- and ClockTimeExtractor (below),
+the spaCy entity ruler (closed lists from the lexicon), RegexEntityExtractor (case numbers) and
+DIET (the open entity: platform names the lexicon does not know). EntityResolver then
 - takes closed-list types (loan types, provinces, cities) from the ruler only, behaviours from the
-  ruler and BehaviourExtractor (patterns: verb + who was contacted / where they came),
+  ruler and BehaviourExtractor (patterns: verb + who was contacted / where they came), times of
+  day from the ruler (words) and ClockTimeExtractor (clock times),
   amounts from AmountExtractor only (pattern + cn2an, skipping counts like 36期 / 4倍 / 24%)
   overdue durations from DurationExtractor only (a duration with an overdue context) and case
   numbers from the regex only;
@@ -22,12 +23,15 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from borrower.lexicon import lexicon
-from borrower.text import find_amounts, find_overdue_durations, parse_amount, parse_duration_days
+from borrower.text import (
+    find_amounts, find_clock_times, find_overdue_durations, parse_amount, parse_duration_days,
+)
 from components.chinese import _Stateless
 
 AMOUNT_EXTRACTOR = "AmountExtractor"
 DURATION_EXTRACTOR = "DurationExtractor"
 BEHAVIOUR_EXTRACTOR = "BehaviourExtractor"
+CLOCK_EXTRACTOR = "ClockTimeExtractor"
 
 # Kinds a rule-based extractor owns: DIET's guesses for them are dropped (it tends to return
 # fragments: "打電話", "12万先", "块").
@@ -39,12 +43,14 @@ OWNED_KINDS = {
     "amount": AMOUNT_EXTRACTOR,
     "overdue_duration": DURATION_EXTRACTOR,
     "case_id": "RegexEntityExtractor",  # DIET guessed "进度" and "thx"
+    "time_of_day": ("SpacyEntityExtractor", CLOCK_EXTRACTOR),  # DIET split "凌晨|一点多"
 }
 # Entities whose value becomes the lexicon's canonical name.
 CANONICAL_KINDS = ("platform", "loan_type", "province", "city")
 # Extractors whose word is final for the closed lists, in order of trust.
 _RULE_BASED = (
-    "RegexEntityExtractor", "SpacyEntityExtractor", BEHAVIOUR_EXTRACTOR, AMOUNT_EXTRACTOR, DURATION_EXTRACTOR,
+    "RegexEntityExtractor", "SpacyEntityExtractor", BEHAVIOUR_EXTRACTOR, CLOCK_EXTRACTOR, AMOUNT_EXTRACTOR,
+    DURATION_EXTRACTOR,
 )
 # Before or after a loan-type word, these make it part of a company name.
 _NAME_BEFORE = ("某某",)
@@ -157,6 +163,14 @@ class BehaviourExtractor(_PatternExtractor):
 
     entity = "harassment_type"
     find = staticmethod(_behaviour_spans)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class ClockTimeExtractor(_PatternExtractor):
+    """Clock times by pattern (borrower/text.py find_clock_times): 「凌晨一点多」「晚上11点半」."""
+
+    entity = "time_of_day"
+    find = staticmethod(find_clock_times)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)

@@ -13,7 +13,7 @@ def _e(start, end, entity, extractor, confidence=None):
 
 
 def test_longer_span_of_the_same_type_wins():
-    kept = resolve([_e(2, 4, "time_of_day", "SpacyEntityExtractor"), _e(2, 7, "time_of_day", "DIETClassifier")])
+    kept = resolve([_e(2, 4, "platform", "SpacyEntityExtractor"), _e(2, 7, "platform", "DIETClassifier")])
     assert [(e["start"], e["end"]) for e in kept] == [(2, 7)]
 
 
@@ -23,7 +23,7 @@ def test_rule_based_extractor_wins_between_types():
 
 
 def test_duplicates_collapse_to_one():
-    kept = resolve([_e(0, 3, "time_of_day", "DIETClassifier", 0.9), _e(0, 3, "time_of_day", "DIETClassifier", 0.6)])
+    kept = resolve([_e(0, 3, "platform", "DIETClassifier", 0.9), _e(0, 3, "platform", "DIETClassifier", 0.6)])
     assert len(kept) == 1 and kept[0]["confidence_entity"] == 0.9
 
 
@@ -42,10 +42,10 @@ def test_values_are_normalised():
 
 
 def test_unparseable_values_stay_as_text():
-    message = Message(data={TEXT: "晚上很晚"})
-    message.set(ENTITIES, [_e(0, 4, "time_of_day", "DIETClassifier", 0.5)])
+    message = Message(data={TEXT: "某某平台"})
+    message.set(ENTITIES, [_e(0, 4, "platform", "DIETClassifier", 0.5)])
     [processed] = EntityResolver().process([message])
-    assert processed.get(ENTITIES)[0]["value"] == "晚上很晚"
+    assert processed.get(ENTITIES)[0]["value"] == "某某平台"
 
 
 def test_amounts_come_from_the_amount_extractor_only():
@@ -95,3 +95,9 @@ def test_behaviour_patterns_and_ruler_terms_both_count_and_the_longer_span_wins(
     kept = resolve([_e(4, 6, "harassment_type", "SpacyEntityExtractor"), _e(2, 8, "harassment_type", "BehaviourExtractor"),
                     _e(9, 11, "harassment_type", "DIETClassifier", 0.99)])
     assert [(e["start"], e["end"]) for e in kept] == [(2, 8)]
+
+
+def test_a_clock_time_swallows_the_word_and_diets_fragment_inside_it():
+    kept = resolve([_e(0, 2, "time_of_day", "SpacyEntityExtractor"), _e(2, 5, "time_of_day", "DIETClassifier", 0.9),
+                    _e(0, 5, "time_of_day", "ClockTimeExtractor")])
+    assert [(e["start"], e["end"]) for e in kept] == [(0, 5)]

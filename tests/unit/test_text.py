@@ -138,3 +138,21 @@ def test_find_overdue_durations(text, durations):
     from borrower.text import find_overdue_durations
 
     assert [(text[a:b], days) for a, b, days in find_overdue_durations(text)] == durations
+
+
+@pytest.mark.parametrize(
+    "text, times",
+    [
+        ("凌晨一点多还在打", [("凌晨一点多", 1)]),
+        ("晚上11点半了", [("晚上11点半", 23)]),
+        ("昨晚十一点多", [("昨晚十一点多", 23)]),
+        ("23:30还打", [("23:30", 23)]),
+        ("一点以后", [("一点", 1)]),
+        ("便宜一点", []),
+        ("比例3:1", []),
+    ],
+)
+def test_find_clock_times(text, times):
+    from borrower.text import find_clock_times
+
+    assert [(text[a:b], hour) for a, b, hour in find_clock_times(text)] == times
