@@ -37,7 +37,10 @@ class Lexicon:
         fillers: Iterable[str] = (),
         replies: Optional[Dict[str, Iterable[str]]] = None,
         behaviours: Optional[Dict[str, Any]] = None,
+        segmentation_words: Iterable[str] = (),
     ) -> None:
+        # Words jieba must keep whole that are not entities (regulators, legal terms).
+        self.segmentation_words = tuple(str(word) for word in segmentation_words)
         replies = dict(replies or {})
         self.reply_particles = "".join(replies.pop("particles", []))
         # whole-message answer (lower case) → intent
@@ -95,6 +98,7 @@ class Lexicon:
         fillers = yaml.safe_load((directory / "fillers.yml").read_text(encoding="utf-8"))
         replies = yaml.safe_load((directory / "replies.yml").read_text(encoding="utf-8"))
         behaviours = yaml.safe_load((directory / "behaviours.yml").read_text(encoding="utf-8"))
+        regulators = yaml.safe_load((directory / "regulators.yml").read_text(encoding="utf-8"))
         entries = []
         for label, items in terms.items():
             for item in items:
@@ -103,7 +107,7 @@ class Lexicon:
                     Entry(label, item["id"], item["name"], tuple(dict.fromkeys(names)),
                           tuple(item.get("cues", [])))
                 )
-        return cls(entries, crisis["phrases"], fillers["words"], replies, behaviours)
+        return cls(entries, crisis["phrases"], fillers["words"], replies, behaviours, regulators["words"])
 
     def entry(self, label: str, entry_id: str) -> Optional[Entry]:
         return self._by_id.get((label, entry_id))
@@ -158,9 +162,11 @@ class Lexicon:
         return self.replies.get(core)
 
     def jieba_words(self) -> List[str]:
-        """Every multi-character term and cue, for jieba's user dictionary."""
+        """Every multi-character term and cue, crisis phrase and segmentation word (regulators,
+        legal terms), for jieba's user dictionary."""
         words = {term for entry in self.entries for term in entry.terms + entry.cues if len(term) > 1}
         words.update(self.crisis_phrases)
+        words.update(self.segmentation_words)
         return sorted(words)
 
     def ruler_patterns(self) -> List[Dict[str, str]]:

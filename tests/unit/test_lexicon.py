@@ -99,3 +99,13 @@ def test_a_behaviour_pattern_for_an_unknown_id_is_refused():
 
     with pytest.raises(ValueError, match="no_such_behaviour"):
         Lexicon(lexicon().entries, [], behaviours={"behaviours": {"no_such_behaviour": ["x"]}})
+
+
+@pytest.mark.parametrize("word", ["金融监管总局", "互金协会", "停息挂账", "银保监局"])
+def test_jieba_keeps_regulators_and_legal_words_whole(word):
+    import jieba
+
+    from borrower.lexicon import install_jieba_dictionary
+
+    install_jieba_dictionary()
+    assert word in jieba.lcut(f"我想去{word}那边问问")
