@@ -212,7 +212,7 @@ def dev_section(dev: List[Example], predictions: List[Prediction], baseline: Lis
     lines = [
         "## Development set (not a fair test)",
         "",
-        f"`bench/nlu_dev.yml` ({len(dev)} examples) holds two former held-out sets whose errors were",
+        f"`bench/nlu_dev.yml` ({len(dev)} examples) holds former held-out sets whose errors were",
         "studied to improve the pipeline and the training data; it is scored here for comparison only.",
         "",
         "| | pipeline | baseline |",
