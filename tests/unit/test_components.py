@@ -24,7 +24,7 @@ def test_normalizer_converts_traditional_at_training_and_inference():
     assert message.get(TEXT) == "催收电话骚扰"
 
 
-@pytest.mark.parametrize("text", ["我不想活了", "活不下去了", "欠這麼多還不如死了", "想跳楼", "好絕望 誰能救救我"])
+@pytest.mark.parametrize("text", ["我不想活了", "活不下去了", "欠這麼多還不如死了", "想跳楼", "好絕望 誰能救救我", "站在楼顶 不知道该怎么办"])
 def test_crisis_guard_overrides_any_intent(text):
     [message] = CrisisGuard().process([_classified(text, "negotiate_repayment")])
     assert message.get(INTENT) == {"name": "express_distress", "confidence": 1.0}

@@ -39,3 +39,16 @@ def test_the_held_out_set_covers_every_intent_with_200_examples(training):
     held_out = load_data(str(HELDOUT_FILE)).intent_examples
     assert len(held_out) >= 200
     assert {m.get("intent") for m in held_out} == {m.get("intent") for m in training}
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [("删除案件TS-2605-J6PLD和相关资料", ["TS-2605-J6PLD"]),  # L: not issued, still read (then not found)
+     ("ts-2611-7k3qx有结果了吗", ["ts-2611-7k3qx"]),
+     ("TS-2611-7K3QXY", []), ("订单号AB-2611-7K3QX", [])],
+)
+def test_the_case_number_regex(text, found):
+    import re
+
+    [pattern] = [p["pattern"] for p in load_data(str(TRAIN_FILE)).regex_features if p["name"] == "case_id"]
+    assert [m.group(0) for m in re.finditer(pattern, text)] == found

@@ -105,6 +105,8 @@ def test_parse_duration_days(text, days):
         ("三百六十五天", []),
         ("886", []),
         ("多少钱", []),
+        ("到手只有四千三 什么垃圾平台", [("四千三", 4300)]),  # no trailing space in the span
+        ("借了 8000 块", [("8000 块", 8000)]),
     ],
 )
 def test_find_amounts(text, amounts):
