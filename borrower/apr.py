@@ -17,6 +17,8 @@ from typing import List, Optional, Sequence, Tuple
 
 from scipy.optimize import brentq
 
+from borrower.text import find_amounts, normalize, parse_numeral
+
 # Monthly rates searched: up to 1000 % a month covers any loan shark; beyond that is an input error.
 _MAX_MONTHLY_RATE = 10.0
 _CENT = 0.005
@@ -115,8 +117,11 @@ def interest_only(principal: float, annual_rate: float, months: int) -> List[flo
 _RECEIVED_WORDS = ("到手", "到账", "实际拿到", "只拿到", "拿到手", "放款")
 _PRINCIPAL_WORDS = ("借了", "借", "贷了", "贷款", "本金", "合同写", "合同上写", "额度")
 _PAYMENT_WORDS = ("每期还", "每期", "每月还", "每月", "每个月还", "每个月要还", "每个月", "月供", "一个月还", "一期还", "一期")
-_FEE_WORDS = ("砍头息", "先扣了", "先扣", "扣了", "服务费", "手续费", "GPS费", "gps费")
-_TERM = re.compile(r"(?:分|共|还|借|要还)?\s*(?P<n>[0-9]{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:期|个月)")
+_FEE_WORDS = ("砍头息", "先扣", "扣了", "服务费", "手续费", "GPS费", "gps费")
+_FEE_ENDINGS = _FEE_WORDS + tuple(word + "了" for word in _FEE_WORDS)
+_TERM = re.compile(r"(?P<n>[0-9]{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:期|个月)")
+# What may follow the number of instalments; "逾期3个月了" is how long overdue, not the term.
+_TERM_FOLLOWERS = ("", "，", ",", "。", " ", "每", "还", "要", "的", "后", "?", "？")
 
 
 @dataclass(frozen=True)
@@ -134,8 +139,6 @@ class LoanTerms:
 def read_loan(text: Optional[str]) -> Optional[LoanTerms]:
     """The loan a message describes, or None when it lacks the money received (or lent), the
     instalment or the number of instalments."""
-    from borrower.text import _numeral, find_amounts, normalize
-
     cleaned = normalize(text)
     received = principal = payment = None
     fees = 0.0
@@ -145,14 +148,14 @@ def read_loan(text: Optional[str]) -> Optional[LoanTerms]:
             payment = value
         elif any(word in before for word in _RECEIVED_WORDS) and received is None:
             received = value
-        elif before.endswith(_FEE_WORDS) or any(before.endswith(w + "了") for w in _FEE_WORDS):
+        elif before.endswith(_FEE_ENDINGS):
             fees += value
         elif any(word in before for word in _PRINCIPAL_WORDS) and principal is None:
             principal = value
     months = None
     for match in _TERM.finditer(cleaned):
-        if cleaned[match.end():match.end() + 1] in ("", "，", ",", "。", " ", "每", "还", "要", "的", "后", "?", "？"):
-            months = _numeral(match.group("n"))
+        if cleaned[match.end():match.end() + 1] in _TERM_FOLLOWERS:
+            months = parse_numeral(match.group("n"))
     if received is None and principal is not None:
         received = principal - fees
     if received is None or payment is None or not months or months > 360:

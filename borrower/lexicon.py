@@ -73,7 +73,9 @@ class Lexicon:
             if entry is None:
                 raise ValueError(f"lexicon/behaviours.yml: {entry_id} is not a harassment_type id in terms.yml")
             for pattern in patterns:
-                compiled.append((re.compile(pattern.format(**words)), entry))
+                # {people} → the alternatives; regex quantifiers such as {2} stay as they are
+                expanded = re.sub(r"\{([a-z_]+)\}", lambda m: f"(?:{words[m.group(1)]})", pattern)
+                compiled.append((re.compile(expanded), entry))
         return compiled
 
     def behaviour_spans(self, text: Optional[str]) -> List[Tuple[int, int, Entry]]:

@@ -123,7 +123,6 @@ _SPLIT_COUNT = re.compile(r"^[零〇一二两三四五六七八九十百千万]*
 _NOT_MONEY_BEFORE = ("第", "分之", "百分", "千分", "打", "拨", "拨打", "致电", "电话")
 # Hotlines and service numbers (12378, 12315, 110, 96110 …) are not money.
 _SERVICE_NUMBER = re.compile(r"^(1[12][0-9]|12[0-9]{3}|961[0-9]{2})$")
-_CURRENCY_UNITS = ("元", "块钱", "块", "rmb", "RMB", "w", "W", "k", "K")
 _GOODBYE_NUMBERS = ("886", "88")  # chat slang for "bye bye"
 MIN_BARE_AMOUNT = 100  # a bare number below this is rarely money in these chats
 MAX_BARE_DIGITS = 7  # longer bare digit strings are phone, ID or card numbers
@@ -149,7 +148,7 @@ def find_amounts(text: Optional[str]) -> List[Tuple[int, int, float]]:
             after = ""
         if any(after.startswith(word) for word in _NOT_MONEY_AFTER):
             # "一千五一个月", "一万一年": the last numeral starts the count, the rest is money
-            if not (not unit and _SPLIT_COUNT.search(number)):
+            if unit or not _SPLIT_COUNT.search(number):
                 continue
             end -= 1
             number = number[:-1]
@@ -203,61 +202,60 @@ def mask_pii(text: Optional[str]) -> str:
 
 _NUMERAL = r"[0-9]{1,2}|[零〇一二两三四五六七八九十]{1,3}"
 _CLOCK = re.compile(
-    rf"(?P<part>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|半夜|深夜|昨晚|今晚)?\s*(?P<hour>{_NUMERAL})\s*(?:点|:|：|時|时)"
+    rf"(?P<part>大半夜|凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|半夜|深夜|昨晚|今晚)?\s*"
+    rf"(?P<hour>{_NUMERAL})\s*(?P<mark>点钟|点|:|：|時|时)(?P<minutes>半|多|[0-9]{{2}}分?|[一二三四五]十(?:[一二三四五六七八九])?分?)?"
 )
-_PM_PARTS = ("下午", "傍晚", "晚上", "夜里", "半夜", "深夜", "昨晚", "今晚")
+_LATE_PARTS = ("大半夜", "半夜", "深夜", "夜里")
+_PM_PARTS = ("下午", "傍晚", "晚上", "昨晚", "今晚") + _LATE_PARTS
+# Words after a bare Chinese hour that make it a clock time ("一点以后"), unlike "便宜一点".
+_CLOCK_FOLLOWERS = ("钟", "以后", "之后", "后", "以前", "之前", "前", "左右")
 # Collection is not allowed from 22:00 to 08:00 without consent (GB/T 45251-2025).
 NIGHT_START_HOUR, NIGHT_END_HOUR = 22, 8
 
 
-def _numeral(text: str) -> Optional[int]:
+def parse_numeral(text: str) -> Optional[int]:
+    """"12" → 12, "十二" → 12, "两" → 2; None when it is not a number."""
     try:
         return int(text) if text.isdigit() else int(cn2an.cn2an(text, "smart"))
     except (ValueError, KeyError, IndexError):
         return None
 
 
+def _clock_hour(match: "re.Match[str]") -> Optional[int]:
+    """The hour of the day (0–23) of a _CLOCK match, read with its part of the day."""
+    hour = parse_numeral(match.group("hour"))
+    if hour is None or hour > 24:
+        return None
+    part = match.group("part") or ""
+    late = part in _LATE_PARTS
+    if part in _PM_PARTS and 1 <= hour < 12 and not (late and hour <= 5):
+        hour += 12
+    elif hour == 12 and (late or part == "晚上"):
+        hour = 0  # 晚上十二点 is midnight
+    return hour % 24
+
+
 def clock_hours(text: Optional[str]) -> List[int]:
     """Hours of the day (0–23) named in the text: "晚上11点" → 23, "凌晨两点" → 2, "23:30" → 23."""
-    hours = []
-    for match in _CLOCK.finditer(normalize(text)):
-        hour = _numeral(match.group("hour"))
-        if hour is None or hour > 24:
-            continue
-        part = match.group("part") or ""
-        late = part in ("半夜", "深夜", "夜里")
-        if part in _PM_PARTS and 1 <= hour < 12 and not (late and hour <= 5):
-            hour += 12
-        elif hour == 12 and (late or part == "晚上"):
-            hour = 0  # 晚上十二点 is midnight
-        hours.append(hour % 24)
-    return hours
+    hours = (_clock_hour(match) for match in _CLOCK.finditer(normalize(text)))
+    return [hour for hour in hours if hour is not None]
 
 
-_CLOCK_SPAN = re.compile(
-    rf"(?P<part>大半夜|凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|半夜|深夜|昨晚|今晚)?\s*"
-    rf"(?P<hour>{_NUMERAL})\s*(?P<mark>点钟|点|:|：|時|时)(?P<minutes>半|多|[0-9]{{2}}分?|[一二三四五]十(?:[一二三四五六七八九])?分?)?"
-)
-_CLOCK_FOLLOWERS = ("钟", "以后", "之后", "后", "以前", "之前", "前", "左右")
-
-
-def find_clock_times(text: Optional[str]) -> List[Tuple[int, int, Optional[int]]]:
+def find_clock_times(text: Optional[str]) -> List[Tuple[int, int, int]]:
     """Spans of clock times with their hour (0–23): "晚上11点半" → 23, "凌晨一点多" → 1, "23:30".
     A Chinese hour without a part of the day counts only with 多 / 半 / minutes or a word such
     as 以后 after it, so "便宜一点" is not a time. Offsets refer to `text`."""
     cleaned = normalize(text)
     found = []
-    for match in _CLOCK_SPAN.finditer(cleaned):
-        hour = match.group("hour")
-        if not match.group("part") and not hour.isdigit() and not match.group("minutes") and not any(
-            cleaned[match.end():].startswith(word) for word in _CLOCK_FOLLOWERS
-        ):
+    for match in _CLOCK.finditer(cleaned):
+        bare = not match.group("part") and not match.group("hour").isdigit() and not match.group("minutes")
+        if bare and not cleaned[match.end():].startswith(_CLOCK_FOLLOWERS):
             continue
         if match.group("mark") in (":", "：") and not match.group("minutes"):
             continue  # "比例 3:1"
-        hours = clock_hours(match.group(0))
-        if hours:
-            found.append((match.start(), match.end(), hours[0]))
+        hour = _clock_hour(match)
+        if hour is not None:
+            found.append((match.start(), match.end(), hour))
     return found
 
 
@@ -294,10 +292,10 @@ def parse_duration_days(text: Optional[str]) -> Optional[int]:
     if number == "半":
         count = 0.5
     elif number.endswith("半"):  # 一年半, 两个月半
-        base = _numeral(number[:-1])
+        base = parse_numeral(number[:-1])
         count = base + 0.5 if base is not None else None
     else:
-        count = _numeral(number)
+        count = parse_numeral(number)
     if count is None:
         return None
     if match.group(0).endswith("半") and not number.endswith("半"):  # 一年半

@@ -37,12 +37,12 @@ CLOCK_EXTRACTOR = "ClockTimeExtractor"
 # fragments: "打電話", "12万先", "块").
 OWNED_KINDS = {
     "harassment_type": ("SpacyEntityExtractor", BEHAVIOUR_EXTRACTOR),
-    "loan_type": "SpacyEntityExtractor",
-    "province": "SpacyEntityExtractor",
-    "city": "SpacyEntityExtractor",
-    "amount": AMOUNT_EXTRACTOR,
-    "overdue_duration": DURATION_EXTRACTOR,
-    "case_id": "RegexEntityExtractor",  # DIET guessed "进度" and "thx"
+    "loan_type": ("SpacyEntityExtractor",),
+    "province": ("SpacyEntityExtractor",),
+    "city": ("SpacyEntityExtractor",),
+    "amount": (AMOUNT_EXTRACTOR,),
+    "overdue_duration": (DURATION_EXTRACTOR,),
+    "case_id": ("RegexEntityExtractor",),  # DIET guessed "进度" and "thx"
     "time_of_day": ("SpacyEntityExtractor", CLOCK_EXTRACTOR),  # DIET split "凌晨|一点多"
 }
 # Entities whose value becomes the lexicon's canonical name.
@@ -74,9 +74,7 @@ def _inside(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
 
 def _owner_agrees(entity: Dict[str, Any]) -> bool:
     owners = OWNED_KINDS.get(entity["entity"])
-    if owners is None:
-        return True
-    return entity.get("extractor") in ((owners,) if isinstance(owners, str) else owners)
+    return owners is None or entity.get("extractor") in owners
 
 
 def _in_company_name(entity: Dict[str, Any], text: Text) -> bool:
