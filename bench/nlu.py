@@ -39,6 +39,8 @@ DOMAIN_INTENTS = (
     "ask_evidence", "request_human", "delete_my_data", "express_distress",
 )
 SCORED_ENTITIES = ("amount", "platform", "harassment_type")
+# Judged by overlapping span and the same category rather than by exact span (bench/README.md).
+CATEGORY_SCORED = "harassment_type"
 TARGETS = {"macro_f1": 0.95, "domain_intent_f1": 0.90, "distress_recall": 1.0, "entity_f1": 0.90}
 
 Span = Tuple[int, int, str]
@@ -49,6 +51,7 @@ class Example:
     text: str
     intent: str
     entities: List[Span]
+    categories: List[Span]  # harassment_type spans with their category as the third item
 
     @property
     def traditional(self) -> bool:
@@ -62,6 +65,11 @@ class Prediction:
     intent: str
     entities: List[Span]
     seconds: float
+    categories: List[Span]
+
+
+def _categories(entities: Sequence[Dict]) -> List[Span]:
+    return [(e["start"], e["end"], str(e.get("value"))) for e in entities if e["entity"] == CATEGORY_SCORED]
 
 
 def load_examples(path: Path) -> List[Example]:
@@ -73,6 +81,7 @@ def load_examples(path: Path) -> List[Example]:
             text=message.get("text"),
             intent=message.get("intent"),
             entities=[(e["start"], e["end"], e["entity"]) for e in message.get("entities") or []],
+            categories=_categories(message.get("entities") or []),
         )
         for message in data.intent_examples
     ]
@@ -110,6 +119,7 @@ def predict(model: Path, examples: Sequence[Example]) -> List[Prediction]:
                     intent=parsed["intent"]["name"],
                     entities=[(e["start"], e["end"], e["entity"]) for e in parsed.get("entities", [])],
                     seconds=seconds,
+                    categories=_categories(parsed.get("entities", [])),
                 )
             )
         return results
@@ -157,11 +167,9 @@ def _matches(gold: Span, predicted: Span, overlap: bool) -> bool:
     return gold[0] < predicted[1] and predicted[0] < gold[1] if overlap else gold[:2] == predicted[:2]
 
 
-def entity_scores(
-    gold: Sequence[Sequence[Span]], predicted: Sequence[Sequence[Span]], overlap: bool = False
-) -> Dict[str, Dict[str, float]]:
-    """Precision / recall / F1 per entity type: exact span and type, or (overlap=True) same type
-    and overlapping spans, each gold span matched at most once."""
+def _match_counts(
+    gold: Sequence[Sequence[Span]], predicted: Sequence[Sequence[Span]], overlap: bool
+) -> Dict[str, Counter]:
     counts: Dict[str, Counter] = defaultdict(Counter)
     for gold_spans, predicted_spans in zip(gold, predicted):
         unmatched = list(dict.fromkeys(gold_spans))
@@ -174,13 +182,27 @@ def entity_scores(
                 counts[span[2]]["fp"] += 1
         for span in unmatched:
             counts[span[2]]["fn"] += 1
-    scores = {}
-    for entity, c in sorted(counts.items()):
-        precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
-        recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        scores[entity] = {"precision": precision, "recall": recall, "f1": f1, "support": c["tp"] + c["fn"]}
-    return scores
+    return counts
+
+
+def _prf(c: Counter) -> Dict[str, float]:
+    precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+    recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "support": c["tp"] + c["fn"]}
+
+
+def entity_scores(
+    gold: Sequence[Sequence[Span]], predicted: Sequence[Sequence[Span]], overlap: bool = False
+) -> Dict[str, Dict[str, float]]:
+    """Precision / recall / F1 per entity type: exact span and type, or (overlap=True) same type
+    and overlapping spans, each gold span matched at most once."""
+    return {entity: _prf(c) for entity, c in sorted(_match_counts(gold, predicted, overlap).items())}
+
+
+def category_score(gold: Sequence[Sequence[Span]], predicted: Sequence[Sequence[Span]]) -> Dict[str, float]:
+    """Precision / recall / F1 over (start, end, category) spans: overlapping span, same category."""
+    return _prf(sum(_match_counts(gold, predicted, overlap=True).values(), Counter()))
 
 
 def confusion_png(gold: Sequence[str], predicted: Sequence[str], path: Path) -> None:
@@ -223,6 +245,8 @@ def dev_section(dev: List[Example], predictions: List[Prediction], baseline: Lis
     for entity in SCORED_ENTITIES:
         if entity in entities:
             lines.append(f"| entity {entity} strict F1 | {entities[entity]['f1']:.3f} | – |")
+    category = category_score([e.categories for e in dev], [p.categories for p in predictions])
+    lines.append(f"| entity {CATEGORY_SCORED} category F1 | {category['f1']:.3f} | – |")
     return lines + [""]
 
 
@@ -237,6 +261,7 @@ def build_report(
     base_scores = intent_scores(gold, baseline)
     entities = entity_scores([e.entities for e in test], [p.entities for p in predictions])
     lenient = entity_scores([e.entities for e in test], [p.entities for p in predictions], overlap=True)
+    category = category_score([e.categories for e in test], [p.categories for p in predictions])
     latencies_ms = [p.seconds * 1000 for p in predictions]
     p95 = sorted(latencies_ms)[int(0.95 * (len(latencies_ms) - 1))]
 
@@ -253,7 +278,7 @@ def build_report(
     if distress_recall < TARGETS["distress_recall"]:
         failures.append(f"express_distress recall {distress_recall:.3f} < 1.0")
     for entity in SCORED_ENTITIES:
-        f1 = entities.get(entity, {}).get("f1", 0.0)
+        f1 = category["f1"] if entity == CATEGORY_SCORED else entities.get(entity, {}).get("f1", 0.0)
         if f1 < TARGETS["entity_f1"]:
             failures.append(f"entity {entity} F1 {f1:.3f} < {TARGETS['entity_f1']}")
 
@@ -306,8 +331,9 @@ def build_report(
         "",
         "## Entities",
         "",
-        "Strict: exact span and type (the targets are judged on this). Overlap: same type and",
-        "overlapping span — behaviour phrases have no agreed boundary (「打到我单位」 vs 「到我单位」).",
+        "Strict: exact span and type. Overlap: same type and overlapping span. The targets are judged",
+        f"on strict F1, except for {CATEGORY_SCORED}, judged on its category F1 (overlapping span and the",
+        "same behaviour category; bench/README.md says why).",
         "",
         "| entity | support | strict P | strict R | strict F1 | overlap P | overlap R | overlap F1 |",
         "|---|---|---|---|---|---|---|---|",
@@ -318,16 +344,28 @@ def build_report(
             f"| {entity} | {s['support']} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} "
             f"| {o['precision']:.3f} | {o['recall']:.3f} | {o['f1']:.3f} |"
         )
+    lines += [
+        "",
+        f"{CATEGORY_SCORED} by category (overlapping span, same category): precision "
+        f"{category['precision']:.3f}, recall {category['recall']:.3f}, **F1 {category['f1']:.3f}** "
+        f"(support {category['support']}).",
+    ]
     errors = [(e, p) for e, p in zip(test, predictions) if e.intent != p.intent]
     lines += ["", f"## Intent errors ({len(errors)})", "", "| text | true | predicted |", "|---|---|---|"]
     for example, prediction in errors:
         lines.append(f"| {example.text.replace('|', '/')} | {example.intent} | {prediction.intent} |")
     lines += ["", "## Entity errors", "", "| text | annotated | predicted |", "|---|---|---|"]
     for example, prediction in zip(test, predictions):
-        if set(example.entities) != set(prediction.entities):
-            def show(spans):
-                return ", ".join(f"{example.text[a:b]}/{kind}" for a, b, kind in sorted(spans)) or "–"
-            lines.append(f"| {example.text.replace('|', '/')} | {show(example.entities)} | {show(prediction.entities)} |")
+        if set(example.entities) != set(prediction.entities) or set(example.categories) != set(prediction.categories):
+            def show(spans, categories):
+                named = {(a, b): value for a, b, value in categories}
+                return ", ".join(
+                    f"{example.text[a:b]}/{named.get((a, b), kind)}" for a, b, kind in sorted(spans)
+                ) or "–"
+            lines.append(
+                f"| {example.text.replace('|', '/')} | {show(example.entities, example.categories)} "
+                f"| {show(prediction.entities, prediction.categories)} |"
+            )
     lines += ["", *dev, "![confusion matrix](nlu_confusion.png)", ""]
     return "\n".join(lines), failures
 

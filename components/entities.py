@@ -13,7 +13,8 @@ DIET (the open entity: platform names the lexicon does not know). EntityResolver
 - keeps one entity per span: a span inside a longer span of the same type goes ("晚上" inside
   "晚上11点"); between different types the ruler and the regexes win over DIET;
 - normalises values: amount → yuan (cn2an), overdue_duration → days, platform / loan type /
-  province / city → their canonical name ("招行" → "招商银行"), case_id → upper case.
+  province / city → their canonical name ("招行" → "招商银行"), harassment_type → its category
+  id ("打电话给我妈" → "third_party_contact"), case_id → upper case.
 """
 
 from typing import Any, Dict, List, Text, Tuple
@@ -111,7 +112,10 @@ def normalise_value(entity: Dict[str, Any], text: Text) -> Any:
     if kind in CANONICAL_KINDS:
         entry = lexicon().canonical(span, kind)
         return entry.name if entry else span
-    return span  # time_of_day and harassment_type keep what the user wrote
+    if kind == "harassment_type":
+        entry = lexicon().canonical(span, kind)
+        return entry.id if entry else span
+    return span  # time_of_day keeps what the user wrote
 
 
 class _PatternExtractor(_Stateless):
