@@ -1,4 +1,5 @@
-"""The complaint escalation ladder: the lender first, then its supervisor, then the rest."""
+"""The complaint escalation ladder (borrower/advice.py complaint_ladder): 110 where safety is at
+stake, the lender, its supervisor, the bodies the problem belongs to, mediation, the court."""
 
 from typing import Any, Dict, List, Text
 
@@ -6,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.slots import known, loan_type_id
+from actions.slots import known, loan_type_id, region
 from borrower.advice import complaint_ladder
 from borrower.knowledge import knowledge
 from borrower.render import render
@@ -26,7 +27,7 @@ class ActionRecommendChannels(Action):
     ) -> List[EventType]:
         platform = known(tracker, "platform")
         ladder = complaint_ladder(
-            knowledge(), platform, loan_type_id(tracker), known(tracker, "complaint_problem")
+            knowledge(), platform, loan_type_id(tracker), known(tracker, "complaint_problem"), region(tracker)
         )
         text = render("complaint_ladder.j2", ladder=ladder, platform=platform)
         dispatcher.utter_message(response="utter_channel_ladder", ladder=text)
@@ -45,7 +46,7 @@ class ActionChannelOverview(Action):
     ) -> List[EventType]:
         platform, loan_type = known(tracker, "platform"), loan_type_id(tracker)
         if platform or loan_type:
-            ladder = complaint_ladder(knowledge(), platform, loan_type, None)
+            ladder = complaint_ladder(knowledge(), platform, loan_type, None, region(tracker))
             text = render("complaint_ladder.j2", ladder=ladder, platform=platform)
             dispatcher.utter_message(response="utter_channel_ladder", ladder=text)
         else:

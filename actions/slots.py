@@ -25,3 +25,8 @@ def loan_type_id(tracker: Tracker) -> Optional[str]:
     """The lexicon id (car_loan, credit_card, ...) of the loan type the user gave."""
     entry = lexicon().canonical(known(tracker, "loan_type"), "loan_type")
     return entry.id if entry else None
+
+
+def region(tracker: Tracker) -> Optional[str]:
+    """The user's city, or province, as they gave it (canonical name)."""
+    return known(tracker, "city") or known(tracker, "province")

@@ -6,9 +6,9 @@ import math
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
-from borrower.knowledge import REGULATOR, Channel, Fact, InstitutionType, KnowledgeBase
+from borrower.knowledge import REGULATOR, Channel, Fact, InstitutionType, IssueType, KnowledgeBase
 from borrower.lexicon import lexicon
-from borrower.text import clock_hours, is_night_hour
+from borrower.text import clock_hours, is_night_hour, normalize
 
 # Order in which channels are recommended: safety first, then the lender, then supervisors,
 # then bodies that handle a part of the problem, the court last.
@@ -26,7 +26,6 @@ CHANNEL_PRIORITY = (
     "mediation",
     "court",
 )
-DEALER_WORDS = ("4s", "4S", "车商", "经销商", "金融服务费", "服务费", "gps", "GPS", "加装")
 # Longest instalment plan the fact sheet reports as a typical outcome (months).
 MAX_PLAN_MONTHS = 60
 
@@ -37,23 +36,127 @@ def _ordered(channel_ids: Sequence[str]) -> List[str]:
 
 
 @dataclass
-class Ladder:
+class Step:
+    """One rung of an escalation ladder: where to go, why it fits, what to bring."""
+
+    channel: Channel
+    why: str
+    bring: str
+    source: str
+    certain: bool
+    where: Optional[str] = None  # the user's region, for a local body
+    deadline: Optional[str] = None  # the channel's reply deadline, unless the step has its own
+
+
+@dataclass
+class EscalationLadder:
     kind: InstitutionType
-    channels: List[Channel]
+    issue: Optional[IssueType]
+    steps: List[Step]
+    bring: List[str]  # evidence for the whole complaint
+    find_out: Optional[str] = None  # how to tell the institution type, when it is unknown
+    redirected_from: Optional[InstitutionType] = None  # the kind named, when it does not cause this issue
+    from_problem: bool = False  # the institution type was read from the problem ("4S店收了…")
+
+    @property
+    def channel_ids(self) -> List[str]:
+        return [step.channel.id for step in self.steps]
+
+
+def classify_issue(kb: KnowledgeBase, text: Optional[str]) -> Optional[IssueType]:
+    """The kind of problem a description names: the first issue type (escalation.yml order,
+    safety first) with a word in the text; None when none matches."""
+    cleaned = normalize(text)
+    return next((issue for issue in kb.escalation.issue_types if any(w in cleaned for w in issue.words)), None)
+
+
+def escalation_ladder(
+    kb: KnowledgeBase,
+    kind_id: str,
+    issue_id: Optional[str],
+    region: Optional[str] = None,
+    online: bool = False,
+) -> EscalationLadder:
+    """The ordered steps for a kind of institution and a kind of problem (escalation.yml):
+    110 where safety is at stake, the institution's first step, its supervisors, the bodies the
+    problem belongs to, mediation (or the consumer association), the court."""
+    escalation = kb.escalation
+    kind = kb.institution_type(kind_id)
+    issue = escalation.issue_type(issue_id) if issue_id else None
+    if issue and kind.issues is not None and issue.id not in kind.issues and kind.otherwise:
+        ladder = escalation_ladder(kb, kind.otherwise, issue_id, region, online)
+        ladder.redirected_from = kind
+        return ladder
+    roles = escalation.roles
+    steps: List[Step] = []
+
+    def add(channel_id: str, why: str, bring: str, source: str, confidence: str, own_deadline: bool = False) -> None:
+        if channel_id in [step.channel.id for step in steps]:
+            return
+        channel = kb.channel(channel_id)
+        steps.append(Step(
+            channel=channel, why=why, bring=bring, source=source, certain=not confidence.startswith("L"),
+            where=region if channel_id in escalation.local_channels else None,
+            deadline=None if own_deadline else channel.response_time,
+        ))
+
+    def add_role(role_id: str) -> None:
+        role = roles[role_id]
+        add(role.channel, role.why, role.bring, role.source, role.confidence)
+
+    if issue and issue.safety:
+        add_role("police")
+    if issue and issue.lender and kind.first_step == "lender":
+        lender = issue.lender
+        add(roles["lender"].channel, lender.why, lender.bring, lender.source, lender.confidence, own_deadline=True)
+    else:
+        add_role(kind.first_step)
+    regulator = roles["regulator"]
+    for channel_id in kind.regulator_channels:
+        note = escalation.channel_notes.get(channel_id)
+        if note:  # a body that forwards rather than supervises (12345)
+            add(channel_id, note.why, regulator.bring, note.source, note.confidence)
+        else:
+            why = kind.regulator_why or regulator.why.format(regulated=kind.name)
+            add(channel_id, why, regulator.bring, kind.source, kind.confidence)
+    for step in issue.steps if issue else []:
+        if online or not step.online_only:
+            add(step.channel, step.why, step.bring, step.source, step.confidence)
+    add_role(kind.settle_step)
+    add_role("court")
+    return EscalationLadder(
+        kind=kind,
+        issue=issue,
+        steps=steps,
+        bring=list(issue.bring) if issue else list(kb.complaint_evidence),
+        find_out=escalation.find_out if kind.id == "unknown" else None,
+    )
 
 
 def complaint_ladder(
-    kb: KnowledgeBase, platform: Optional[str], loan_type: Optional[str], problem: Optional[str]
-) -> Ladder:
-    """Escalation ladder for a complaint: the lender first, then its supervisor, then helpers."""
+    kb: KnowledgeBase,
+    platform: Optional[str],
+    loan_type: Optional[str],
+    problem: Optional[str],
+    region: Optional[str] = None,
+) -> EscalationLadder:
+    """The escalation ladder for what the user said: the institution type from the lender's
+    name or loan type — or from the problem, when it names who caused it ("4S店收了金融服务费") —
+    the issue type from the problem's words, NIFA's report platform only for online lending."""
     kind = kb.classify_institution(platform, loan_type)
-    ids = ["lender", *kind.regulator_channels]
-    if loan_type == "online_loan" or kind.id == "micro_loan":
-        ids.append("nifa_report")
-    if problem and any(word in problem for word in DEALER_WORDS):
-        ids.append("samr_12315")
-    ids += ["mediation", "court"]
-    return Ladder(kind, [kb.channel(channel_id) for channel_id in _ordered(ids)])
+    issue = classify_issue(kb, problem)
+    cleaned = normalize(problem)
+    named = next((k for k in kb.institution_types if any(marker in cleaned for marker in k.problem_markers)), None)
+    from_problem = bool(
+        named and (issue is None or named.issues is None or issue.id in named.issues)
+        and (kind.id == "unknown" or named.overrides_known_lender)
+    )
+    if from_problem:
+        kind = named
+    online = loan_type == "online_loan" or kind.id == "micro_loan"
+    ladder = escalation_ladder(kb, kind.id, issue.id if issue else None, region, online)
+    ladder.from_problem = from_problem
+    return ladder
 
 
 NIGHT_CALLS = "night_calls"

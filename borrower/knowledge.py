@@ -64,6 +64,74 @@ class InstitutionType(Sourced):
     name_markers: List[str]
     loan_types: List[str] = []
     regulator_channels: List[str]
+    first_step: str = "lender"  # escalation role the ladder starts with (escalation.yml roles)
+    settle_step: str = "mediation"  # escalation role before the court
+    regulator_why: Optional[str] = None  # replaces the regulator role's reason
+    issues: Optional[List[str]] = None  # issue types this kind can cause; None: all
+    otherwise: Optional[str] = None  # institution type whose ladder serves the other issues
+    problem_markers: List[str] = []  # words in a problem description that name this kind as its cause
+    overrides_known_lender: bool = False  # problem markers win even when the lender's type is known
+
+
+class Role(BaseModel):
+    """A common escalation step (escalation.yml roles): why it fits and what to bring. The
+    regulator role takes its source from the institution type, so it has none of its own."""
+
+    why: str
+    bring: str
+    channel: Optional[str] = None
+    source: Optional[str] = None
+    confidence: Optional[str] = None
+
+
+class IssueStep(Sourced):
+    channel: str
+    why: str
+    bring: str
+    online_only: bool = False
+
+
+class IssueLenderStep(Sourced):
+    why: str
+    bring: str
+
+
+class ChannelNote(Sourced):
+    why: str
+
+
+class IssueType(BaseModel):
+    id: str
+    name: str
+    words: List[str]
+    bring: List[str]
+    steps: List[IssueStep]
+    safety: bool = False
+    lender: Optional[IssueLenderStep] = None
+
+
+class Escalation(BaseModel):
+    roles: Dict[str, Role]
+    find_out: str
+    local_channels: List[str]
+    issue_types: List[IssueType]
+    channel_notes: Dict[str, ChannelNote] = {}
+
+    @root_validator(skip_on_failure=True)
+    def _roles_complete(cls, values: dict) -> dict:
+        needed = {"lender", "regulator", "police", "mediation", "court"}
+        missing = needed - set(values["roles"])
+        if missing:
+            raise ValueError(f"escalation roles missing {sorted(missing)}")
+        for role_id, role in values["roles"].items():
+            if role_id == "regulator":
+                continue
+            if not role.channel or not role.source or role.confidence not in CONFIDENCE_LEVELS:
+                raise ValueError(f"escalation role {role_id} needs a channel, a source and a confidence")
+        return values
+
+    def issue_type(self, issue_id: str) -> IssueType:
+        return next(issue for issue in self.issue_types if issue.id == issue_id)
 
 
 class HarassmentRules(BaseModel):
@@ -103,6 +171,7 @@ class KnowledgeBase(BaseModel):
     credit_report: List[Fact]
     complaint_evidence: List[str]
     lpr: Lpr
+    escalation: Escalation
 
     @root_validator(skip_on_failure=True)
     def _references_resolve(cls, values: dict) -> dict:
@@ -117,6 +186,26 @@ class KnowledgeBase(BaseModel):
                 raise ValueError(f"harassment {behaviour} names unknown channels {missing}")
         if not any(kind.id == "unknown" for kind in values["institution_types"]):
             raise ValueError("institution_types needs an 'unknown' entry")
+        escalation = values["escalation"]
+        named = [role.channel for role in escalation.roles.values() if role.channel]
+        named += [step.channel for issue in escalation.issue_types for step in issue.steps]
+        named += list(escalation.channel_notes)
+        missing = set(named) - known
+        if missing:
+            raise ValueError(f"escalation.yml names unknown channels {sorted(missing)}")
+        missing = set(escalation.local_channels) - known
+        if missing:
+            raise ValueError(f"escalation.yml local_channels names unknown channels {sorted(missing)}")
+        issue_ids = {issue.id for issue in escalation.issue_types}
+        kind_ids = {kind.id for kind in values["institution_types"]}
+        for kind in values["institution_types"]:
+            if set(kind.issues or ()) - issue_ids or (kind.otherwise and kind.otherwise not in kind_ids):
+                raise ValueError(f"institution type {kind.id} names unknown issue or institution types")
+            if kind.issues is not None and not kind.otherwise:
+                raise ValueError(f"institution type {kind.id} lists issues but no `otherwise`")
+            for role in (kind.first_step, kind.settle_step):
+                if role not in escalation.roles:
+                    raise ValueError(f"institution type {kind.id} names unknown escalation role {role}")
         return values
 
     def channel(self, channel_id: str) -> Channel:
@@ -138,10 +227,11 @@ class KnowledgeBase(BaseModel):
 
 def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
     data: dict = {}
-    for name in ("channels.yml", "rules.yml", "lpr.yml"):
+    for name in ("channels.yml", "rules.yml", "lpr.yml", "escalation.yml"):
         path = directory / name
         try:
-            data.update(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data.update({"escalation": content} if name == "escalation.yml" else content)
         except (OSError, yaml.YAMLError) as error:
             raise KnowledgeError(f"cannot read {path}: {error}") from error
     try:

@@ -38,6 +38,7 @@ class Lexicon:
         replies: Optional[Dict[str, Iterable[str]]] = None,
         behaviours: Optional[Dict[str, Any]] = None,
         segmentation_words: Iterable[str] = (),
+        crisis_patterns: Iterable[str] = (),
     ) -> None:
         # Words jieba must keep whole that are not entities (regulators, legal terms).
         self.segmentation_words = tuple(str(word) for word in segmentation_words)
@@ -52,6 +53,7 @@ class Lexicon:
                 self.replies[word.lower()] = intent
         self.entries = list(entries)
         self.crisis_phrases = tuple(crisis_phrases)
+        self._crisis_patterns = tuple(re.compile(pattern) for pattern in crisis_patterns)
         self.fillers = tuple(sorted(fillers, key=len, reverse=True))
         # (term, entry) pairs, longest term first, so the most specific term wins.
         self._terms: List[Tuple[str, Entry]] = sorted(
@@ -109,7 +111,10 @@ class Lexicon:
                     Entry(label, item["id"], item["name"], tuple(dict.fromkeys(names)),
                           tuple(item.get("cues", [])))
                 )
-        return cls(entries, crisis["phrases"], fillers["words"], replies, behaviours, regulators["words"])
+        return cls(
+            entries, crisis["phrases"], fillers["words"], replies, behaviours, regulators["words"],
+            crisis_patterns=crisis.get("patterns") or (),
+        )
 
     def entry(self, label: str, entry_id: str) -> Optional[Entry]:
         return self._by_id.get((label, entry_id))
@@ -155,7 +160,9 @@ class Lexicon:
 
     def mentions_crisis(self, text: Optional[str]) -> bool:
         simplified = normalize(text)
-        return any(phrase in simplified for phrase in self.crisis_phrases)
+        return any(phrase in simplified for phrase in self.crisis_phrases) or any(
+            pattern.search(simplified) for pattern in self._crisis_patterns
+        )
 
     def short_reply(self, text: Optional[str]) -> Optional[str]:
         """"affirm" / "deny" when the whole message is a yes / no word ("好的呀", "不用了", "No!")."""

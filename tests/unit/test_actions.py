@@ -26,6 +26,15 @@ async def test_recommend_channels_renders_the_ladder_with_sources(tracker_factor
     assert "地方金融管理局" in ladder  # 易鑫's licence type is not known: both supervisors
 
 
+async def test_recommend_channels_names_the_users_city_and_puts_safety_first(tracker_factory, dispatcher, domain):
+    slots = {"platform": "某某小额贷款有限公司", "complaint_problem": "催收说要弄死我", "city": "深圳"}
+    await ActionRecommendChannels().run(dispatcher, tracker_factory(slots), domain)
+    ladder = rendered(dispatcher, "utter_channel_ladder")["ladder"]
+    assert ladder.index("1. 110 报警") < ladder.index("2. 先向借款机构本身投诉")
+    assert "当地地方金融管理局（原地方金融监督管理局）（深圳）" in ladder
+    assert "110 报警（深圳）" not in ladder  # 110 is not a local body
+
+
 async def test_recommend_channels_with_unknown_platform(tracker_factory, dispatcher, domain):
     await ActionRecommendChannels().run(
         dispatcher, tracker_factory({"platform": "不清楚", "loan_type": "不清楚"}), domain

@@ -10,28 +10,27 @@ def _ids(channels):
 
 def test_car_finance_company_goes_lender_then_12378():
     ladder = complaint_ladder(knowledge(), "上汽通用汽车金融", "car_loan", "乱收费")
-    assert ladder.kind.id == "car_finance"
-    assert _ids(ladder.channels)[:2] == ["lender", "nfra_12378"]
-    assert _ids(ladder.channels)[-1] == "court"
+    assert ladder.kind.id == "car_finance" and ladder.issue.id == "fees_rates"
+    assert ladder.channel_ids == ["lender", "nfra_12378", "mediation", "court"]
 
 
 def test_lease_to_own_goes_to_local_finance_bureau_and_12345():
     ladder = complaint_ladder(knowledge(), "弹个车", "lease_to_own", "说好两年过户不给过户")
-    assert ladder.kind.id == "finance_lease"
-    assert _ids(ladder.channels)[:3] == ["lender", "local_finance_bureau", "hotline_12345"]
-    assert "nfra_12378" not in _ids(ladder.channels)
+    assert ladder.kind.id == "finance_lease" and ladder.issue.id == "contract"
+    assert ladder.channel_ids[:3] == ["lender", "local_finance_bureau", "hotline_12345"]
+    assert "nfra_12378" not in ladder.channel_ids
 
 
 def test_unknown_institution_lists_both_supervisors():
-    ladder = complaint_ladder(knowledge(), "借呗", "online_loan", "利息太高")
+    ladder = complaint_ladder(knowledge(), "借呗", "online_loan", "催收天天骚扰")
     assert ladder.kind.id == "unknown"
-    assert {"nfra_12378", "local_finance_bureau", "nifa_report"} <= set(_ids(ladder.channels))
+    assert {"nfra_12378", "local_finance_bureau", "nifa_report"} <= set(ladder.channel_ids)
 
 
-def test_dealer_fees_add_12315():
+def test_dealer_fees_go_to_the_dealer_and_12315():
     ladder = complaint_ladder(knowledge(), "易鑫", "car_loan", "4S店收了金融服务费")
-    assert "samr_12315" in _ids(ladder.channels)
-    assert "samr_12315" not in _ids(complaint_ladder(knowledge(), "易鑫", "car_loan", "利息高").channels)
+    assert ladder.channel_ids[:2] == ["dealer", "samr_12315"]
+    assert "samr_12315" not in complaint_ladder(knowledge(), "易鑫", "car_loan", "利息高").channel_ids
 
 
 def test_threats_put_110_first_and_cite_sources():

@@ -24,7 +24,14 @@ def test_normalizer_converts_traditional_at_training_and_inference():
     assert message.get(TEXT) == "催收电话骚扰"
 
 
-@pytest.mark.parametrize("text", ["我不想活了", "活不下去了", "欠這麼多還不如死了", "想跳楼", "好絕望 誰能救救我", "站在楼顶 不知道该怎么办"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我不想活了", "活不下去了", "欠這麼多還不如死了", "想跳楼", "好絕望 誰能救救我", "站在楼顶 不知道该怎么办",
+        # farewells and means (patterns in lexicon/crisis.yml)
+        "药都买好了 就这样吧", "对不起爸妈 我先走了", "對不起老婆孩子，下輩子再還", "安眠药已经攒够了", "今晚准备好绳子了",
+    ],
+)
 def test_crisis_guard_overrides_any_intent(text):
     [message] = CrisisGuard().process([_classified(text, "negotiate_repayment")])
     assert message.get(INTENT) == {"name": "express_distress", "confidence": 1.0}
@@ -32,9 +39,18 @@ def test_crisis_guard_overrides_any_intent(text):
     assert ranking[0]["name"] == "express_distress" and ranking[1]["name"] == "negotiate_repayment"
 
 
-def test_crisis_guard_leaves_other_messages_alone():
-    [message] = CrisisGuard().process([_classified("催收骂我让我去死", "report_harassment")])
-    assert message.get(INTENT)["name"] == "report_harassment"
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("催收骂我让我去死", "report_harassment"),
+        ("我先走了 拜拜", "goodbye"),
+        ("对不起 我先走了", "goodbye"),
+        ("药费太贵了 医院的钱还没还", "negotiate_repayment"),
+    ],
+)
+def test_crisis_guard_leaves_other_messages_alone(text, intent):
+    [message] = CrisisGuard().process([_classified(text, intent)])
+    assert message.get(INTENT)["name"] == intent
 
 
 @pytest.mark.parametrize("text", ["", "😭😭😭", "？？？", "   "])
