@@ -276,6 +276,8 @@ _SINCE_AFTER = ("了", "以上")
 _DEBT_WORDS = ("逾期", "拖欠", "欠", "断供", "停供", "没还", "还不上")
 # … and words that make it something else ("延期两个月", "分12个月", "一天最多", "每天").
 _NOT_OVERDUE_BEFORE = ("延期", "延后", "缓", "宽限", "分", "每", "停息", "挂账", "一年内", "近", "最近", "借")
+# How long something else has lasted: "失业快半年了，还不上" is not half a year overdue.
+_LIFE_EVENTS = ("失业", "没工作", "下岗", "住院", "生病", "病了", "离婚", "倒闭", "停工", "坐月子")
 _NOT_OVERDUE_AFTER = ("内", "之内", "以内", "后", "之后", "最多", "打", "利息", "还", "期", "千分", "万分", "百分")
 # What may surround a bare duration given as an answer ("快半年了", "大概三个月吧").
 _ANSWER_FILLERS = re.compile(r"(?:大概|大约|差不多|快|已经|都|有|才|刚|逾期|了|吧|啦|左右|呢|啊|[\s,，.。!！?？~～])*")
@@ -318,7 +320,7 @@ def find_overdue_durations(text: Optional[str]) -> List[Tuple[int, int, Optional
         before, after = cleaned[clause_start:start], cleaned[end:end + 4]
         if any(before.endswith(word) for word in _NOT_OVERDUE_BEFORE) or any(
             after.startswith(word) for word in _NOT_OVERDUE_AFTER
-        ):
+        ) or any(event in before for event in _LIFE_EVENTS):
             continue
         is_answer = bool(_ANSWER_FILLERS.fullmatch(cleaned[:start] + cleaned[end:]))
         overdue = (

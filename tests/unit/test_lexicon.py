@@ -90,6 +90,9 @@ def test_jieba_keeps_terms_with_latin_letters_whole_in_either_case():
         ("在朋友圈曝光我", [("曝光我", "privacy_leak")]),
         ("还发我身份证照片", [("发我身份证照片", "privacy_leak")]),
         ("催收P了我的遗照", [("P了我的遗照", "doctored_photos")]),
+        ("每天狂发短信", [("狂发短信", "call_bombing")]),
+        ("一天打了两百多个电话", [("一天打了两百多个电话", "call_bombing")]),
+        ("催收可以去我公司找主管吗", [("去我公司找主管", "home_visit")]),
         # not collection behaviour
         ("我找了朋友借钱", []),
         ("欠钱会被抓去坐牢吗", []),

@@ -134,6 +134,8 @@ def test_find_amounts(text, amounts):
         ("逾期罚息一天千分之五", []),
         ("7天内还清", []),
         ("我登记过两个案子", []),
+        ("失业快半年了 实在还不上", []),  # how long unemployed
+        ("住院两个月了，逾期一个月", [("一个月", 30)]),
     ],
 )
 def test_find_overdue_durations(text, durations):
