@@ -25,7 +25,7 @@ FORM_CATEGORY = {
 CASE_SLOTS = {
     "complaint": ["platform", "loan_type", "complaint_problem", "amount", "case_draft"],
     "harassment": ["platform", "harassment_detail", "harassment_types"],
-    "negotiation": ["loan_type", "debt_amount", "monthly_income", "affordable_amount"],
+    "negotiation": ["loan_type", "debt_amount", "monthly_income", "essential_spending", "affordable_amount"],
 }
 
 _store: Optional[CaseStore] = None
@@ -74,6 +74,7 @@ def case_fields(tracker: Tracker, category: str) -> Dict[str, Any]:
             details={
                 "debt": number(tracker, "debt_amount"),
                 "monthly_income": number(tracker, "monthly_income"),
+                "essential_spending": number(tracker, "essential_spending"),
                 "affordable": number(tracker, "affordable_amount"),
             },
         )

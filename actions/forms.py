@@ -147,6 +147,11 @@ class ValidateNegotiationForm(FormValidationAction):
     ) -> Dict[Text, Any]:
         return amount_answer("monthly_income", value, dispatcher, allow_unknown=False)
 
+    def validate_essential_spending(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return amount_answer("essential_spending", value, dispatcher, allow_unknown=True)
+
     def validate_affordable_amount(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:

@@ -7,7 +7,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.slots import loan_type_id, number
-from borrower.advice import repayment_sketch
+from borrower.advice import repayment_plans
 from borrower.knowledge import knowledge
 from borrower.render import render
 
@@ -20,15 +20,16 @@ class ActionExplainNegotiation(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         facts = knowledge().negotiation
-        sketch = repayment_sketch(
+        plans = repayment_plans(
             number(tracker, "debt_amount") or 0.0,
             number(tracker, "monthly_income") or 0.0,
             number(tracker, "affordable_amount") or 0.0,
+            number(tracker, "essential_spending"),  # None when the user did not know
         )
         specific = facts.credit_card if loan_type_id(tracker) == "credit_card" else facts.other
         options = render(
             "negotiation_options.j2",
-            sketch=sketch,
+            plans=plans,
             specific=specific,
             general=facts.general,
             documents=facts.documents,

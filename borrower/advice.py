@@ -215,27 +215,56 @@ def harassment_findings(
     )
 
 
+# Instalment terms a plan is proposed in (months); the longest is MAX_PLAN_MONTHS.
+PLAN_TERMS = (12, 24, 36, 48, MAX_PLAN_MONTHS)
+
+
 @dataclass
-class RepaymentSketch:
+class Plan:
+    kind: str  # "instalments", "deferral" or "settlement"
+    months: Optional[int] = None
+    monthly: Optional[float] = None  # principal per month, rounded up to a yuan
+    within_means: bool = True  # monthly fits what the user can pay
+
+
+@dataclass
+class RepaymentPlans:
+    """Plans to propose to a lender, from the user's own numbers. Figures are principal only:
+    whether interest and fees keep running is what the negotiation decides."""
+
     debt: float
     income: float
-    affordable: float
-    months_needed: Optional[int]  # None when nothing can be paid
-    fits_plan: bool  # months_needed within MAX_PLAN_MONTHS
-    min_monthly_for_max_plan: float
-    share_of_income: Optional[float]  # affordable / income, None without income
+    essentials: Optional[float]  # None when the user did not know
+    affordable: float  # what the user said they can pay
+    pay: float  # what the plans assume: the affordable amount, capped by income less essentials
+    overstated: bool  # the affordable amount is more than income less essentials
+    plans: List[Plan]
     max_plan_months: int = MAX_PLAN_MONTHS
 
+    @property
+    def capacity(self) -> Optional[float]:
+        return max(self.income - self.essentials, 0.0) if self.essentials is not None else None
 
-def repayment_sketch(debt: float, income: float, affordable: float) -> RepaymentSketch:
-    """How long the debt takes at the amount the user can pay (principal only, no interest)."""
-    months = math.ceil(debt / affordable) if affordable > 0 and debt > 0 else None
-    return RepaymentSketch(
-        debt=debt,
-        income=income,
-        affordable=affordable,
-        months_needed=months,
-        fits_plan=months is not None and months <= MAX_PLAN_MONTHS,
-        min_monthly_for_max_plan=math.ceil(debt / MAX_PLAN_MONTHS) if debt > 0 else 0,
-        share_of_income=(affordable / income) if income > 0 else None,
+
+def repayment_plans(
+    debt: float, income: float, affordable: float, essentials: Optional[float] = None
+) -> RepaymentPlans:
+    """Instalments (the shortest common term the user can afford, and the longest, 60 months),
+    deferral when nothing or not enough can be paid, and a lump-sum settlement to negotiate."""
+    ceiling = max(income - essentials, 0.0) if essentials is not None else income
+    # Someone with no income may still pay from family help: only a stated income caps the amount.
+    overstated = income > 0 and affordable > ceiling
+    pay = min(affordable, ceiling) if overstated else affordable
+    plans: List[Plan] = []
+    if debt > 0:
+        shortest = next((n for n in PLAN_TERMS if debt / n <= pay), None) if pay > 0 else None
+        for months in dict.fromkeys(n for n in (shortest, MAX_PLAN_MONTHS) if n):
+            monthly = float(math.ceil(debt / months))
+            plans.append(Plan("instalments", months, monthly, within_means=monthly <= pay))
+        if shortest is None:
+            plans.append(Plan("deferral", MAX_PLAN_MONTHS, float(math.ceil(debt / MAX_PLAN_MONTHS)), within_means=False))
+        plans.append(Plan("settlement"))
+    return RepaymentPlans(
+        debt=debt, income=income, essentials=essentials, affordable=affordable, pay=pay,
+        overstated=overstated, plans=plans,
     )

@@ -44,11 +44,13 @@ def test_negotiation_explains_options_honestly(servers, sender):
     assert "一共欠多少钱" in servers.text(sender, "我信用卡逾期了还不上，想协商分期")
     reply = servers.text(sender, "八万")
     assert "每月收入" in reply
-    assert "最多能拿出" in servers.text(sender, "六千")
+    assert "必要开支" in servers.text(sender, "六千")
+    assert "最多能拿出" in servers.text(sender, "三千五")
     reply = servers.text(sender, "两千")
-    assert "40 个月" in reply and "「可以」（不是「必须」）" in reply
+    assert "分 48 期：每月约 1,667 元" in reply and "「可以」（不是「必须」）" in reply
     [case] = CaseStore(servers.cases_db_url).cases_for(sender)
     assert case.category == "negotiation" and case.details["affordable"] == 2000
+    assert case.details["essential_spending"] == 3500
 
 
 def test_crisis_help_comes_first_even_inside_a_form(servers, sender):

@@ -84,19 +84,42 @@ async def test_check_harassment_without_safety_issue(tracker_factory, dispatcher
 
 
 async def test_explain_negotiation_credit_card_is_may_not_must(tracker_factory, dispatcher, domain):
-    slots = {"loan_type": "信用卡", "debt_amount": 80000.0, "monthly_income": 6000.0, "affordable_amount": 2000.0}
+    slots = {
+        "loan_type": "信用卡", "debt_amount": 80000.0, "monthly_income": 6000.0, "essential_spending": 3500.0,
+        "affordable_amount": 2000.0,
+    }
     await ActionExplainNegotiation().run(dispatcher, tracker_factory(slots), domain)
     assert responses(dispatcher) == ["utter_negotiation_options", "utter_legal_disclaimer"]
     options = rendered(dispatcher, "utter_negotiation_options")["options"]
-    assert "40 个月" in options and "「可以」（不是「必须」）" in options and "第 70 条" in options
+    assert "分 48 期：每月约 1,667 元" in options and "分 60 期：每月约 1,334 元" in options
+    assert "一次性结清" in options and "没有义务同意" in options
+    assert "「可以」（不是「必须」）" in options and "第 70 条" in options
+    assert "真正拿得出" not in options  # 2,000 fits 6,000 less 3,500
 
 
 async def test_explain_negotiation_online_loan_too_little_to_pay(tracker_factory, dispatcher, domain):
-    slots = {"loan_type": "网贷", "debt_amount": 120000.0, "monthly_income": 3000.0, "affordable_amount": 1000.0}
+    slots = {
+        "loan_type": "网贷", "debt_amount": 120000.0, "monthly_income": 3000.0, "essential_spending": "不清楚",
+        "affordable_amount": 1000.0,
+    }
     await ActionExplainNegotiation().run(dispatcher, tracker_factory(slots), domain)
     options = rendered(dispatcher, "utter_negotiation_options")["options"]
-    assert "超过了常见的最长 60 期" in options and "2,000 元" in options
+    assert "分 60 期：每月约 2,000 元" in options and "超过你每月能还的 1,000 元" in options
+    assert "先申请延期还款" in options
     assert "「可以」（不是「必须」）" not in options and "没有与信用卡个性化分期对应的法定条款" in options
+
+
+async def test_explain_negotiation_caps_what_the_user_can_pay_by_income_less_essentials(
+    tracker_factory, dispatcher, domain
+):
+    slots = {
+        "loan_type": "网贷", "debt_amount": 30000.0, "monthly_income": 5000.0, "essential_spending": 4000.0,
+        "affordable_amount": 3000.0,
+    }
+    await ActionExplainNegotiation().run(dispatcher, tracker_factory(slots), domain)
+    options = rendered(dispatcher, "utter_negotiation_options")["options"]
+    assert "每月真正拿得出的大约是 1,000 元" in options
+    assert "分 36 期：每月约 834 元" in options  # the shortest common term within 1,000
 
 
 def _completed(form):

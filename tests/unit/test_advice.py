@@ -1,6 +1,6 @@
 import pytest
 
-from borrower.advice import MAX_PLAN_MONTHS, complaint_ladder, harassment_findings, repayment_sketch
+from borrower.advice import MAX_PLAN_MONTHS, complaint_ladder, harassment_findings, repayment_plans
 from borrower.knowledge import knowledge
 
 
@@ -58,14 +58,34 @@ def test_unknown_behaviour_ids_are_ignored():
 
 
 @pytest.mark.parametrize(
-    "debt, affordable, months, fits",
-    [(52000, 2000, 26, True), (60000, 1000, 60, True), (100000, 1000, 100, False), (50000, 0, None, False)],
+    "debt, income, essentials, affordable, expected",
+    [
+        # the shortest common term within means, then the longest (lowest monthly)
+        (52000, 8000, None, 2000, [("instalments", 36, 1445, True), ("instalments", 60, 867, True)]),
+        (24000, 8000, 3000, 2000, [("instalments", 12, 2000, True), ("instalments", 60, 400, True)]),
+        (60000, 5000, None, 1000, [("instalments", 60, 1000, True)]),
+        # too little even over 60 months: deferral too
+        (100000, 5000, None, 1000, [("instalments", 60, 1667, False), ("deferral", 60, 1667, False)]),
+        (50000, 0, None, 0, [("instalments", 60, 834, False), ("deferral", 60, 834, False)]),
+        # what the user says they can pay is capped by income less essentials
+        (30000, 5000, 4000, 3000, [("instalments", 36, 834, True), ("instalments", 60, 500, True)]),
+    ],
 )
-def test_repayment_sketch(debt, affordable, months, fits):
-    sketch = repayment_sketch(debt, 5000, affordable)
-    assert sketch.months_needed == months
-    assert sketch.fits_plan is fits
-    assert sketch.min_monthly_for_max_plan == -(-debt // MAX_PLAN_MONTHS)
+def test_repayment_plans(debt, income, essentials, affordable, expected):
+    plans = repayment_plans(debt, income, affordable, essentials)
+    assert [(p.kind, p.months, p.monthly, p.within_means) for p in plans.plans] == [*expected, ("settlement", None, None, True)]
+    assert all(p.months <= MAX_PLAN_MONTHS for p in plans.plans if p.months)
+
+
+def test_repayment_plans_flag_an_amount_above_income_less_essentials():
+    plans = repayment_plans(30000, 5000, 3000, 4000)
+    assert plans.overstated and plans.pay == 1000 and plans.capacity == 1000
+    family_help = repayment_plans(30000, 0, 1000, None)  # no income, paid by family: taken as said
+    assert not family_help.overstated and family_help.pay == 1000
+
+
+def test_no_debt_no_plans():
+    assert repayment_plans(0, 5000, 1000).plans == []
 
 
 @pytest.mark.parametrize(
