@@ -25,7 +25,9 @@ FORM_CATEGORY = {
 CASE_SLOTS = {
     "complaint": ["platform", "loan_type", "complaint_problem", "amount", "case_draft"],
     "harassment": ["platform", "harassment_detail", "harassment_types"],
-    "negotiation": ["loan_type", "debt_amount", "monthly_income", "essential_spending", "affordable_amount"],
+    "negotiation": [
+        "loan_type", "debt_amount", "monthly_income", "essential_spending", "affordable_amount", "case_draft",
+    ],
 }
 
 _store: Optional[CaseStore] = None
@@ -71,6 +73,7 @@ def case_fields(tracker: Tracker, category: str) -> Dict[str, Any]:
     else:
         fields.update(
             amount=number(tracker, "debt_amount"),
+            draft=known(tracker, "case_draft"),
             details={
                 "debt": number(tracker, "debt_amount"),
                 "monthly_income": number(tracker, "monthly_income"),

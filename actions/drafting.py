@@ -1,4 +1,6 @@
-"""Drafts the complaint letter from the facts the user gave (templates/complaint_letter.j2)."""
+"""Drafts letters from the facts the user gave: the complaint letter (templates/complaint_letter.j2)
+addressed along the escalation ladder, and the repayment negotiation request
+(templates/negotiation_letter.j2). Long letters are sent in parts that fit a chat message."""
 
 from datetime import date
 from typing import Any, Dict, List, Text
@@ -7,9 +9,59 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.slots import known, number
+from actions.slots import known, loan_type_id, number, region
+from borrower.advice import RepaymentPlans, complaint_ladder, letter_rules
+from borrower.knowledge import knowledge
 from borrower.render import render
-from borrower.text import mask_pii
+from borrower.text import mask_pii, split_for_chat
+
+
+def _today() -> str:
+    return f"{date.today():%Y年%m月%d日}"
+
+
+def send_letter(dispatcher: CollectingDispatcher, intro: Text, letter: Text) -> None:
+    """The intro response, then the letter in numbered parts when it is too long for one message."""
+    parts = split_for_chat(letter)
+    count = len(parts)
+    dispatcher.utter_message(response=intro, parts=f"（分 {count} 条发送）" if count > 1 else "")
+    for index, part in enumerate(parts, start=1):
+        dispatcher.utter_message(response="utter_letter_part", part=f"（{index}/{count}）\n{part}" if count > 1 else part)
+
+
+def complaint_letter(tracker: Tracker) -> Text:
+    kb = knowledge()
+    platform = known(tracker, "platform")
+    problem = mask_pii(known(tracker, "complaint_problem")) or None
+    ladder = complaint_ladder(kb, platform, loan_type_id(tracker), problem, region(tracker))
+    first, *rest = [step for step in ladder.steps if step.channel.id != "police_110"]
+    who = platform or "贵司"
+    addressee = f"{who}（4S 店 / 车商）负责人" if first.channel.id == "dealer" else f"{who} 客户投诉部门"
+    return render(
+        "complaint_letter.j2",
+        addressee=addressee,
+        platform=platform,
+        loan_type=known(tracker, "loan_type"),
+        problem=problem,
+        amount=number(tracker, "amount"),
+        rules=letter_rules(kb, ladder.issue),
+        evidence=ladder.bring,
+        next_body=rest[0].channel.name if rest else "有关监管部门",
+        date=_today(),
+    )
+
+
+def negotiation_letter(tracker: Tracker, plans: RepaymentPlans) -> Text:
+    affordable = [plan for plan in plans.plans if plan.kind == "instalments" and plan.within_means]
+    return render(
+        "negotiation_letter.j2",
+        platform=known(tracker, "platform"),
+        loan_type=known(tracker, "loan_type"),
+        plans=plans,
+        plan=affordable[0] if affordable else None,  # the shortest term at what the user can pay
+        credit_card=loan_type_id(tracker) == "credit_card",
+        date=_today(),
+    )
 
 
 class ActionDraftComplaint(Action):
@@ -19,13 +71,6 @@ class ActionDraftComplaint(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        draft = render(
-            "complaint_letter.j2",
-            platform=known(tracker, "platform"),
-            loan_type=known(tracker, "loan_type"),
-            problem=mask_pii(known(tracker, "complaint_problem")) or None,
-            amount=number(tracker, "amount"),
-            date=f"{date.today():%Y年%m月%d日}",
-        )
-        dispatcher.utter_message(response="utter_complaint_draft", draft=draft)
-        return [SlotSet("case_draft", draft)]
+        letter = complaint_letter(tracker)
+        send_letter(dispatcher, "utter_complaint_draft", letter)
+        return [SlotSet("case_draft", letter)]

@@ -1,11 +1,13 @@
-"""Repayment negotiation: what the user's numbers mean and which options exist, honestly."""
+"""Repayment negotiation: what the user's numbers mean, which options exist (honestly), and a
+drafted request letter to the lender."""
 
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.drafting import negotiation_letter, send_letter
 from actions.slots import loan_type_id, number
 from borrower.advice import repayment_plans
 from borrower.knowledge import knowledge
@@ -35,5 +37,7 @@ class ActionExplainNegotiation(Action):
             documents=facts.documents,
         )
         dispatcher.utter_message(response="utter_negotiation_options", options=options)
+        letter = negotiation_letter(tracker, plans)
+        send_letter(dispatcher, "utter_negotiation_letter", letter)
         dispatcher.utter_message(response="utter_legal_disclaimer")
-        return []
+        return [SlotSet("case_draft", letter)]

@@ -159,6 +159,14 @@ def complaint_ladder(
     return ladder
 
 
+def letter_rules(kb: KnowledgeBase, issue: Optional[IssueType]) -> List[Fact]:
+    """The facts a complaint letter about this kind of problem cites: the `letter` facts of the
+    issue's knowledge section, certain ones only (a letter states them as fact)."""
+    if issue is None or not issue.letter_facts:
+        return []
+    return [fact for fact in getattr(kb, issue.letter_facts) if fact.letter and fact.certain]
+
+
 NIGHT_CALLS = "night_calls"
 
 

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ValidationError, root_validator, validator
 from borrower.paths import KNOWLEDGE_DIR
 
 CONFIDENCE_LEVELS = ("H", "M", "L", "H/M", "M/H", "M/L", "L/M")
+# Knowledge sections whose facts a complaint letter may cite (IssueType.letter_facts).
+LETTER_SECTIONS = ("interest", "credit_report", "harassment_general")
 # Placeholder in a harassment entry's channels: the regulator of the lender at hand.
 REGULATOR = "regulator"
 
@@ -44,6 +46,7 @@ class Sourced(BaseModel):
 
 class Fact(Sourced):
     text: str
+    letter: bool = False  # cited in drafted letters (only certain facts are)
 
 
 class Channel(Sourced):
@@ -108,6 +111,7 @@ class IssueType(BaseModel):
     steps: List[IssueStep]
     safety: bool = False
     lender: Optional[IssueLenderStep] = None
+    letter_facts: Optional[str] = None  # knowledge section whose `letter` facts a complaint letter cites
 
 
 class Escalation(BaseModel):
@@ -196,6 +200,9 @@ class KnowledgeBase(BaseModel):
         missing = set(escalation.local_channels) - known
         if missing:
             raise ValueError(f"escalation.yml local_channels names unknown channels {sorted(missing)}")
+        for issue in escalation.issue_types:
+            if issue.letter_facts and issue.letter_facts not in LETTER_SECTIONS:
+                raise ValueError(f"issue type {issue.id}: letter_facts must be one of {LETTER_SECTIONS}")
         issue_ids = {issue.id for issue in escalation.issue_types}
         kind_ids = {kind.id for kind in values["institution_types"]}
         for kind in values["institution_types"]:

@@ -331,3 +331,34 @@ def find_overdue_durations(text: Optional[str]) -> List[Tuple[int, int, Optional
         if overdue or is_answer:
             found.append((start, end, parse_duration_days(cleaned[start:end])))
     return found
+
+
+# WeChat's passive reply holds about 2,048 bytes; parts stay well below with their "（1/3）".
+CHAT_PART_BYTES = 1800
+_SENTENCE_END = re.compile(r"(?<=[。；！？!?;])")
+
+
+def split_for_chat(text: str, max_bytes: int = CHAT_PART_BYTES) -> List[str]:
+    """A long text as parts of at most `max_bytes` UTF-8 bytes, cut between lines, else between
+    sentences, else (a very long sentence) between characters. Joined back, the parts are the
+    text (a cut between lines drops that line break)."""
+    def fits(piece: str) -> bool:
+        return len(piece.encode("utf-8")) <= max_bytes
+
+    pieces: List[Tuple[str, str]] = []  # (joiner to the previous piece, piece)
+    for line in text.split("\n"):
+        joiner = "\n"
+        for sentence in [line] if fits(line) else filter(None, _SENTENCE_END.split(line)):
+            while not fits(sentence):
+                cut = max_bytes // 4  # a character is at most 4 bytes
+                pieces.append((joiner, sentence[:cut]))
+                sentence, joiner = sentence[cut:], ""
+            pieces.append((joiner, sentence))
+            joiner = ""
+    parts: List[str] = []
+    for joiner, piece in pieces:
+        if parts and fits(parts[-1] + joiner + piece):
+            parts[-1] += joiner + piece
+        else:
+            parts.append(piece)
+    return parts

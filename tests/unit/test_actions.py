@@ -45,19 +45,49 @@ async def test_recommend_channels_with_unknown_platform(tracker_factory, dispatc
 
 async def test_draft_complaint_masks_phone_and_keeps_the_draft(tracker_factory, dispatcher, domain):
     events = await ActionDraftComplaint().run(dispatcher, tracker_factory(COMPLAINT), domain)
-    assert responses(dispatcher) == ["utter_complaint_draft"]
-    draft = rendered(dispatcher, "utter_complaint_draft")["draft"]
-    assert "致：易鑫" in draft and "52,000 元" in draft and "GPS 费" in draft
+    assert responses(dispatcher) == ["utter_complaint_draft", "utter_letter_part"]
+    assert rendered(dispatcher, "utter_complaint_draft")["parts"] == ""  # one message is enough
+    draft = rendered(dispatcher, "utter_letter_part")["part"]
+    assert "致：易鑫 客户投诉部门" in draft and "52,000 元" in draft and "GPS 费" in draft
     assert "13812345678" not in draft and "138****5678" in draft
     assert "\n\n" not in draft  # chat channels split a message at blank lines
     assert events == [{"event": "slot", "timestamp": None, "name": "case_draft", "value": draft}]
+
+
+async def test_complaint_letter_cites_the_rules_lists_evidence_and_names_the_next_body(
+    tracker_factory, dispatcher, domain
+):
+    await ActionDraftComplaint().run(dispatcher, tracker_factory(COMPLAINT), domain)
+    draft = rendered(dispatcher, "utter_letter_part")["part"]
+    # fees: the 砍头息 and annualised-rate rules, each with its source
+    assert "二、依据" in draft and "第 26 条" in draft and "公告〔2021〕第 3 号" in draft
+    assert "四、证据清单" in draft and "到手金额和每期还款的流水" in draft
+    assert "本人将向国家金融监督管理总局 12378 热线反映" in draft
+
+
+async def test_complaint_letter_to_a_dealer(tracker_factory, dispatcher, domain):
+    slots = {**COMPLAINT, "complaint_problem": "4S店收了八千金融服务费"}
+    await ActionDraftComplaint().run(dispatcher, tracker_factory(slots), domain)
+    draft = rendered(dispatcher, "utter_letter_part")["part"]
+    assert "致：易鑫（4S 店 / 车商）负责人" in draft and "本人将向市场监管 12315反映" in draft
+
+
+async def test_long_complaint_letter_is_sent_in_parts_and_kept_whole(tracker_factory, dispatcher, domain):
+    slots = {**COMPLAINT, "complaint_problem": "他们多收了服务费。" * 400}
+    [event] = await ActionDraftComplaint().run(dispatcher, tracker_factory(slots), domain)
+    parts = [m["part"] for m in dispatcher.messages if m.get("response") == "utter_letter_part"]
+    assert len(parts) > 1 and rendered(dispatcher, "utter_complaint_draft")["parts"] == f"（分 {len(parts)} 条发送）"
+    assert all(len(part.encode("utf-8")) <= 2048 for part in parts)
+    assert parts[0].startswith(f"（1/{len(parts)}）")
+    whole = "".join(part.split("\n", 1)[1] for part in parts)
+    assert whole.replace("\n", "") == event["value"].replace("\n", "")
 
 
 async def test_draft_complaint_without_amount(tracker_factory, dispatcher, domain):
     await ActionDraftComplaint().run(
         dispatcher, tracker_factory({**COMPLAINT, "amount": "不清楚"}), domain
     )
-    assert "涉及金额" not in rendered(dispatcher, "utter_complaint_draft")["draft"]
+    assert "涉及金额" not in rendered(dispatcher, "utter_letter_part")["part"]
 
 
 async def test_check_harassment_safety_first_then_rules(tracker_factory, dispatcher, domain):
@@ -88,8 +118,14 @@ async def test_explain_negotiation_credit_card_is_may_not_must(tracker_factory, 
         "loan_type": "信用卡", "debt_amount": 80000.0, "monthly_income": 6000.0, "essential_spending": 3500.0,
         "affordable_amount": 2000.0,
     }
-    await ActionExplainNegotiation().run(dispatcher, tracker_factory(slots), domain)
-    assert responses(dispatcher) == ["utter_negotiation_options", "utter_legal_disclaimer"]
+    events = await ActionExplainNegotiation().run(dispatcher, tracker_factory(slots), domain)
+    assert responses(dispatcher) == [
+        "utter_negotiation_options", "utter_negotiation_letter", "utter_letter_part", "utter_legal_disclaimer",
+    ]
+    letter = rendered(dispatcher, "utter_letter_part")["part"]
+    assert letter.startswith("协商还款申请书") and "欠款约 80,000 元" in letter
+    assert "分 48 期偿还，每月约 1,667 元" in letter and "第 70 条" in letter and "必要开支约 3,500 元" in letter
+    assert events == [{"event": "slot", "timestamp": None, "name": "case_draft", "value": letter}]
     options = rendered(dispatcher, "utter_negotiation_options")["options"]
     assert "分 48 期：每月约 1,667 元" in options and "分 60 期：每月约 1,334 元" in options
     assert "一次性结清" in options and "没有义务同意" in options
@@ -106,6 +142,8 @@ async def test_explain_negotiation_online_loan_too_little_to_pay(tracker_factory
     options = rendered(dispatcher, "utter_negotiation_options")["options"]
     assert "分 60 期：每月约 2,000 元" in options and "超过你每月能还的 1,000 元" in options
     assert "先申请延期还款" in options
+    letter = rendered(dispatcher, "utter_letter_part")["part"]
+    assert "先延期还款一段时间" in letter and "第 70 条" not in letter and "必要开支" not in letter
     assert "「可以」（不是「必须」）" not in options and "没有与信用卡个性化分期对应的法定条款" in options
 
 
@@ -138,6 +176,19 @@ async def test_record_case_saves_and_clears_the_journey(tracker_factory, dispatc
     assert "13812345678" not in case.summary
     assert {e["name"] for e in events} == {"platform", "loan_type", "complaint_problem", "amount", "case_draft"}
     assert all(e["value"] is None for e in events)
+
+
+async def test_record_case_keeps_the_negotiation_letter_and_numbers(tracker_factory, dispatcher, domain, case_db):
+    slots = {
+        "loan_type": "信用卡", "debt_amount": 80000.0, "monthly_income": 6000.0, "essential_spending": 3500.0,
+        "affordable_amount": 2000.0, "case_draft": "协商还款申请书（草稿）",
+    }
+    tracker = tracker_factory(slots, events=_completed("negotiation_form"), sender_id="carol")
+    events = await ActionRecordCase().run(dispatcher, tracker, domain)
+    [case] = CaseStore(case_db).cases_for("carol")
+    assert case.category == "negotiation" and case.draft == "协商还款申请书（草稿）"
+    assert case.details == {"debt": 80000.0, "monthly_income": 6000.0, "essential_spending": 3500.0, "affordable": 2000.0}
+    assert {e["name"] for e in events} == set(slots)
 
 
 async def test_record_case_category_follows_the_last_form(tracker_factory, dispatcher, domain, case_db):
