@@ -42,12 +42,12 @@ def test_classify_institution(name, loan_type, expected):
     assert knowledge().classify_institution(name, loan_type).id == expected
 
 
-def _copy_with(tmp_path, mutate):
+def _copy_with(tmp_path, mutate, name="channels.yml"):
     target = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE_DIR, target)
-    data = yaml.safe_load((target / "channels.yml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((target / name).read_text(encoding="utf-8"))
     mutate(data)
-    (target / "channels.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (target / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return target
 
 
@@ -73,6 +73,22 @@ def test_reference_to_missing_channel_is_rejected(tmp_path):
 
     with pytest.raises(KnowledgeError, match="no_such_channel"):
         load_knowledge(_copy_with(tmp_path, dangling))
+
+
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda d: d["issue_types"][0]["steps"][0].update(channel="no_such_channel"), "no_such_channel"),
+        (lambda d: d["issue_types"][0]["steps"][0].update(source=""), "source"),
+        (lambda d: d["roles"].pop("court"), "court"),
+        (lambda d: d["roles"]["lender"].pop("source"), "lender needs a channel, a source"),
+        (lambda d: d["issue_types"][0].update(letter_facts="nonsense"), "letter_facts"),
+    ],
+    ids=["unknown channel", "step without source", "missing role", "role without source", "letter facts"],
+)
+def test_malformed_escalation_is_rejected(tmp_path, mutate, message):
+    with pytest.raises(KnowledgeError, match=message):
+        load_knowledge(_copy_with(tmp_path, mutate, "escalation.yml"))
 
 
 def test_weak_facts_are_not_certain():
