@@ -11,7 +11,8 @@ DIET (the open entity: platform names the lexicon does not know). EntityResolver
   numbers from the regex only;
 - drops a loan type that is part of a company name ("某某融资租赁有限公司", "某某小贷");
 - keeps one entity per span: a span inside a longer span of the same type goes ("晚上" inside
-  "晚上11点"); between different types the ruler and the regexes win over DIET;
+  "晚上11点"); between different types the ruler and the regexes win over DIET; touching
+  platform fragments become one name ("鑫盛" + "融资租赁有限公司");
 - normalises values: amount → yuan (cn2an), overdue_duration → days, platform / loan type /
   province / city → their canonical name ("招行" → "招商银行"), harassment_type → its category
   id ("打电话给我妈" → "third_party_contact"), case_id → upper case.
@@ -53,6 +54,8 @@ _RULE_BASED = (
     "RegexEntityExtractor", "SpacyEntityExtractor", BEHAVIOUR_EXTRACTOR, CLOCK_EXTRACTOR, AMOUNT_EXTRACTOR,
     DURATION_EXTRACTOR,
 )
+# Entities whose touching fragments are one entity: DIET splits unknown company names.
+_JOINABLE = ("platform",)
 # Before or after a loan-type word, these make it part of a company name.
 _NAME_BEFORE = ("某某",)
 _NAME_AFTER = ("有限", "股份")
@@ -95,7 +98,15 @@ def resolve(entities: List[Dict[str, Any]], text: Text = "") -> List[Dict[str, A
     for entity in sorted(candidates, key=_rank):
         if not any(_overlaps(entity, other) for other in kept):
             kept.append(entity)
-    return sorted(kept, key=lambda e: e["start"])
+    merged: List[Dict[str, Any]] = []
+    for entity in sorted(kept, key=lambda e: e["start"]):
+        previous = merged[-1] if merged else None
+        joinable = previous is not None and entity["entity"] == previous["entity"] and entity["entity"] in _JOINABLE
+        if joinable and previous["end"] == entity["start"]:
+            merged[-1] = {**previous, "end": entity["end"]}  # "鑫盛" + "融资租赁有限公司": one name
+        else:
+            merged.append(entity)
+    return merged
 
 
 def normalise_value(entity: Dict[str, Any], text: Text) -> Any:

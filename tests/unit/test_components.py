@@ -30,6 +30,9 @@ def test_normalizer_converts_traditional_at_training_and_inference():
         "我不想活了", "活不下去了", "欠這麼多還不如死了", "想跳楼", "好絕望 誰能救救我", "站在楼顶 不知道该怎么办",
         # farewells and means (patterns in lexicon/crisis.yml)
         "药都买好了 就这样吧", "对不起爸妈 我先走了", "對不起老婆孩子，下輩子再還", "安眠药已经攒够了", "今晚准备好绳子了",
+        # warning signs: burden, last words, no way out, affairs put in order
+        "我就是个累赘", "没有我 家里人会过得更好", "这是最后一次和你们聊天了", "我对不起大家",
+        "已經無路可走了", "天台上站了一个小时", "把保险受益人换成了我儿子", "支付宝密码交给我哥了",
     ],
 )
 def test_crisis_guard_overrides_any_intent(text):
@@ -46,6 +49,10 @@ def test_crisis_guard_overrides_any_intent(text):
         ("我先走了 拜拜", "goodbye"),
         ("对不起 我先走了", "goodbye"),
         ("药费太贵了 医院的钱还没还", "negotiate_repayment"),
+        ("最后一次还款是上个月", "inform"),
+        ("保险受益人是谁", "out_of_scope"),
+        ("对不起 打扰了", "goodbye"),
+        ("忘记密码了 怎么登录app", "complain_platform"),
     ],
 )
 def test_crisis_guard_leaves_other_messages_alone(text, intent):

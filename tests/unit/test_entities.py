@@ -27,6 +27,14 @@ def test_duplicates_collapse_to_one():
     assert len(kept) == 1 and kept[0]["confidence_entity"] == 0.9
 
 
+def test_touching_platform_fragments_become_one_name():
+    text = "要投诉鑫盛融资租赁有限公司"
+    kept = resolve([_e(3, 5, "platform", "DIETClassifier", 0.8), _e(5, 13, "platform", "DIETClassifier", 0.7)], text)
+    assert [(text[e["start"]:e["end"]], e["entity"]) for e in kept] == [("鑫盛融资租赁有限公司", "platform")]
+    apart = resolve([_e(0, 2, "platform", "DIETClassifier"), _e(3, 5, "platform", "DIETClassifier")], "借呗和花呗")
+    assert len(apart) == 2  # two names with a word between them stay two
+
+
 def test_values_are_normalised():
     text = "在招行借了五万二，逾期三个月，编号ts-2611-7k3qx"
     message = Message(data={TEXT: text})
