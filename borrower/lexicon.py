@@ -159,7 +159,8 @@ class Lexicon:
         return "".join(ch for ch in remaining if ch.isalnum())
 
     def mentions_crisis(self, text: Optional[str]) -> bool:
-        simplified = normalize(text)
+        # OpenCC leaves 著 as it is in 「活著」; for these phrases it is always 着.
+        simplified = normalize(text).replace("著", "着")
         return any(phrase in simplified for phrase in self.crisis_phrases) or any(
             pattern.search(simplified) for pattern in self._crisis_patterns
         )

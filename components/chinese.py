@@ -8,8 +8,9 @@
 - NoContentGuard: after the classifiers; a message with no letter, digit or Chinese character
   (empty, only emoji or punctuation) gets nlu_fallback instead of an arbitrary intent.
 - CrisisGuard: last in the pipeline; when a message contains a crisis phrase
-  (lexicon/crisis.yml) the intent becomes express_distress whatever the classifier said, so
-  crisis help never depends on a classifier's confidence.
+  (lexicon/crisis.yml), or the classifiers rank express_distress at `ranking_threshold` or more,
+  the intent becomes express_distress whatever won, so crisis help does not depend on the
+  classifier's top choice.
 
 Importing this module installs the lexicon into jieba's global dictionary. Rasa imports every
 component class of a model before it instantiates any of them, so the dictionary is in place
@@ -79,9 +80,12 @@ class _IntentOverride(_Stateless):
     def intent_for(self, text: Text) -> Optional[Text]:
         return self.intent if self.applies(text) else None
 
+    def intent_for_message(self, message: Message) -> Optional[Text]:
+        return self.intent_for(message.get(TEXT) or "")
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            intent = self.intent_for(message.get(TEXT) or "")
+            intent = self.intent_for_message(message)
             if intent is None:
                 continue
             top = {"name": intent, "confidence": 1.0}
@@ -121,9 +125,40 @@ class NoContentGuard(_IntentOverride):
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
 class CrisisGuard(_IntentOverride):
-    """Forces express_distress when a crisis phrase appears."""
+    """Forces express_distress when a crisis phrase appears, or when the classifiers rank
+    express_distress at `ranking_threshold` or more even though another intent won: a miss can
+    cost a life, a false alarm costs one kind message."""
 
     intent = CRISIS_INTENT
 
+    def __init__(self, ranking_threshold: Optional[float] = None) -> None:
+        self.ranking_threshold = ranking_threshold
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"ranking_threshold": None}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        return cls(config.get("ranking_threshold"))
+
     def applies(self, text: Text) -> bool:
         return lexicon().mentions_crisis(text)
+
+    def intent_for_message(self, message: Message) -> Optional[Text]:
+        if self.applies(message.get(TEXT) or ""):
+            return self.intent
+        if self.ranking_threshold is None or not has_content(message.get(TEXT)):
+            return None
+        confidence = next(
+            (entry.get("confidence") or 0.0 for entry in message.get(INTENT_RANKING_KEY) or []
+             if entry.get("name") == self.intent),
+            0.0,
+        )
+        return self.intent if confidence >= self.ranking_threshold else None

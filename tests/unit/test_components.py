@@ -33,6 +33,7 @@ def test_normalizer_converts_traditional_at_training_and_inference():
         # warning signs: burden, last words, no way out, affairs put in order
         "我就是个累赘", "没有我 家里人会过得更好", "这是最后一次和你们聊天了", "我对不起大家",
         "已經無路可走了", "天台上站了一个小时", "把保险受益人换成了我儿子", "支付宝密码交给我哥了",
+        "这是我最后一次上线了", "以后你替我照顾好爸妈", "积蓄都转给我姐了", "把狗托付给邻居了", "活著好累",
     ],
 )
 def test_crisis_guard_overrides_any_intent(text):
@@ -40,6 +41,28 @@ def test_crisis_guard_overrides_any_intent(text):
     assert message.get(INTENT) == {"name": "express_distress", "confidence": 1.0}
     ranking = message.get(INTENT_RANKING_KEY)
     assert ranking[0]["name"] == "express_distress" and ranking[1]["name"] == "negotiate_repayment"
+
+
+def _ranked(text, ranking):
+    message = Message(data={TEXT: text})
+    message.set(INTENT, {"name": ranking[0][0], "confidence": ranking[0][1]})
+    message.set(INTENT_RANKING_KEY, [{"name": n, "confidence": c} for n, c in ranking])
+    return message
+
+
+def test_crisis_guard_acts_on_a_distress_ranking_above_its_threshold():
+    ranking = [("thank", 0.7), ("express_distress", 0.12), ("goodbye", 0.1)]
+    [message] = CrisisGuard(ranking_threshold=0.1).process([_ranked("今天就聊到这吧", ranking)])
+    assert message.get(INTENT) == {"name": "express_distress", "confidence": 1.0}
+    [message] = CrisisGuard(ranking_threshold=0.15).process([_ranked("今天就聊到这吧", ranking)])
+    assert message.get(INTENT)["name"] == "thank"
+    [message] = CrisisGuard().process([_ranked("今天就聊到这吧", ranking)])  # no threshold configured
+    assert message.get(INTENT)["name"] == "thank"
+
+
+def test_crisis_guard_ranking_needs_content():
+    [message] = CrisisGuard(ranking_threshold=0.1).process([_ranked("😭😭", [("nlu_fallback", 1.0), ("express_distress", 0.4)])])
+    assert message.get(INTENT)["name"] == "nlu_fallback"  # emoji alone: the fallback asks
 
 
 @pytest.mark.parametrize(
