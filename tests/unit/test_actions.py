@@ -160,6 +160,13 @@ async def test_explain_negotiation_caps_what_the_user_can_pay_by_income_less_ess
     assert "分 36 期：每月约 834 元" in options  # the shortest common term within 1,000
 
 
+async def test_negotiation_letter_without_debt_or_income_asks_the_user_to_fill_in(tracker_factory, dispatcher, domain):
+    slots = {"loan_type": "网贷", "debt_amount": "不清楚", "monthly_income": 0.0, "affordable_amount": 300.0}
+    await ActionExplainNegotiation().run(dispatcher, tracker_factory(slots), domain)
+    letter = rendered(dispatcher, "utter_letter_part")["part"]
+    assert "欠款约 （请填写金额）" in letter and "目前没有收入" in letter and "约 0 元" not in letter
+
+
 def _completed(form):
     return [{"event": "active_loop", "name": form}, {"event": "active_loop", "name": None}]
 
