@@ -12,12 +12,14 @@ DIET (the open entity: platform names the lexicon does not know). EntityResolver
 - drops a loan type that is part of a company name ("某某融资租赁有限公司", "某某小贷");
 - keeps one entity per span: a span inside a longer span of the same type goes ("晚上" inside
   "晚上11点"); between different types the ruler and the regexes win over DIET; touching
-  platform fragments become one name ("鑫盛" + "融资租赁有限公司");
+  platform fragments become one name ("鑫盛" + "融资租赁有限公司"), and a platform name runs on
+  over the company words after it ("某某" + "金融");
 - normalises values: amount → yuan (cn2an), overdue_duration → days, platform / loan type /
   province / city → their canonical name ("招行" → "招商银行"), harassment_type → its category
   id ("打电话给我妈" → "third_party_contact"), case_id → upper case.
 """
 
+import re
 from typing import Any, Dict, List, Text, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -56,6 +58,12 @@ _RULE_BASED = (
 )
 # Entities whose touching fragments are one entity: DIET splits unknown company names.
 _JOINABLE = ("platform",)
+# What may follow a lender's name and belongs to it: DIET often stops before it ("某某|金融",
+# "鑫盛|融资租赁有限公司").
+_COMPANY_SUFFIX = re.compile(
+    r"(?:小额贷款|消费金融|汽车金融|融资租赁|金融租赁|融资担保|资产管理|网络科技|信息科技|科技|金融|小贷|贷款|银行|租赁|担保)*"
+    r"(?:股份有限公司|有限责任公司|有限公司|公司)?"
+)
 # Before or after a loan-type word, these make it part of a company name.
 _NAME_BEFORE = ("某某",)
 _NAME_AFTER = ("有限", "股份")
@@ -106,7 +114,24 @@ def resolve(entities: List[Dict[str, Any]], text: Text = "") -> List[Dict[str, A
             merged[-1] = {**previous, "end": entity["end"]}  # "鑫盛" + "融资租赁有限公司": one name
         else:
             merged.append(entity)
-    return merged
+    return _with_company_suffixes(merged, text)
+
+
+def _with_company_suffixes(entities: List[Dict[str, Any]], text: Text) -> List[Dict[str, Any]]:
+    """A platform name runs on over the company words after it ("某某" + "金融"); entities the
+    longer name now covers go."""
+    result = list(entities)
+    for index, entity in enumerate(result):
+        if entity["entity"] not in _JOINABLE:
+            continue
+        end = _COMPANY_SUFFIX.match(text, entity["end"]).end()
+        if end > entity["end"]:
+            result[index] = {**entity, "end": end}
+    return [
+        e for e in result
+        if not any(o is not e and o["entity"] in _JOINABLE and o["start"] <= e["start"] and e["end"] <= o["end"]
+                   and (o["start"], o["end"]) != (e["start"], e["end"]) for o in result)
+    ]
 
 
 def normalise_value(entity: Dict[str, Any], text: Text) -> Any:

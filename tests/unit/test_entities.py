@@ -35,6 +35,19 @@ def test_touching_platform_fragments_become_one_name():
     assert len(apart) == 2  # two names with a word between them stay two
 
 
+@pytest.mark.parametrize(
+    "text, start, end, name",
+    [
+        ("好像是叫某某金融的一个app", 4, 6, "某某金融"),
+        ("鑫达小额贷款有限公司放款前先收费", 0, 2, "鑫达小额贷款有限公司"),
+        ("在安逸花借的", 1, 4, "安逸花"),  # nothing after it to take
+    ],
+)
+def test_a_platform_name_runs_on_over_company_words(text, start, end, name):
+    [kept] = resolve([_e(start, end, "platform", "DIETClassifier", 0.9)], text)
+    assert text[kept["start"]:kept["end"]] == name
+
+
 def test_values_are_normalised():
     text = "在招行借了五万二，逾期三个月，编号ts-2611-7k3qx"
     message = Message(data={TEXT: text})
