@@ -144,7 +144,7 @@ def test_no_issue_type_gives_the_general_ladder_and_evidence():
 def test_lender_step_states_the_15_day_rule_and_credit_disputes_the_20_day_rule():
     kb = knowledge()
     fees = escalation_ladder(kb, "bank", "fees_rates").steps[0]
-    assert "15 日" in fees.why and "15 日" in fees.deadline
+    assert "答复时限见下" in fees.why and "15 日" in fees.deadline
     credit = escalation_ladder(kb, "bank", "credit_report_error").steps[0]
     assert "20 日" in credit.why and "征信业管理条例" in credit.source
     assert credit.deadline is None  # the 15-day complaint deadline would contradict it
