@@ -21,12 +21,15 @@ def _today() -> str:
 
 
 def send_letter(dispatcher: CollectingDispatcher, intro: Text, letter: Text) -> None:
-    """The intro response, then the letter in numbered parts when it is too long for one message."""
+    """The intro response, then the letter: one message, or numbered parts when it is too long."""
     parts = split_for_chat(letter)
-    count = len(parts)
-    dispatcher.utter_message(response=intro, parts=f"（分 {count} 条发送）" if count > 1 else "")
+    dispatcher.utter_message(response=intro)
+    if len(parts) == 1:
+        dispatcher.utter_message(response="utter_letter_part", part=letter)
+        return
+    dispatcher.utter_message(response="utter_letter_in_parts", count=len(parts))
     for index, part in enumerate(parts, start=1):
-        dispatcher.utter_message(response="utter_letter_part", part=f"（{index}/{count}）\n{part}" if count > 1 else part)
+        dispatcher.utter_message(response="utter_letter_part_numbered", index=index, count=len(parts), part=part)
 
 
 def complaint_letter(tracker: Tracker) -> Text:
@@ -35,18 +38,16 @@ def complaint_letter(tracker: Tracker) -> Text:
     problem = mask_pii(known(tracker, "complaint_problem")) or None
     ladder = complaint_ladder(kb, platform, loan_type_id(tracker), problem, region(tracker))
     first, *rest = [step for step in ladder.steps if step.channel.id != "police_110"]
-    who = platform or "贵司"
-    addressee = f"{who}（4S 店 / 车商）负责人" if first.channel.id == "dealer" else f"{who} 客户投诉部门"
     return render(
         "complaint_letter.j2",
-        addressee=addressee,
+        to_dealer=first.channel.id == "dealer",
         platform=platform,
         loan_type=known(tracker, "loan_type"),
         problem=problem,
         amount=number(tracker, "amount"),
         rules=letter_rules(kb, ladder.issue),
         evidence=ladder.bring,
-        next_body=rest[0].channel.name if rest else "有关监管部门",
+        next_body=rest[0].channel.name if rest else None,
         date=_today(),
     )
 

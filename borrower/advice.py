@@ -245,13 +245,10 @@ class RepaymentPlans:
     essentials: Optional[float]  # None when the user did not know
     affordable: float  # what the user said they can pay
     pay: float  # what the plans assume: the affordable amount, capped by income less essentials
+    capacity: Optional[float]  # income less essentials, when the user knew their essentials
     overstated: bool  # the affordable amount is more than income less essentials
     plans: List[Plan]
     max_plan_months: int = MAX_PLAN_MONTHS
-
-    @property
-    def capacity(self) -> Optional[float]:
-        return max(self.income - self.essentials, 0.0) if self.essentials is not None else None
 
 
 def repayment_plans(
@@ -259,7 +256,8 @@ def repayment_plans(
 ) -> RepaymentPlans:
     """Instalments (the shortest common term the user can afford, and the longest, 60 months),
     deferral when nothing or not enough can be paid, and a lump-sum settlement to negotiate."""
-    ceiling = max(income - essentials, 0.0) if essentials is not None else income
+    capacity = max(income - essentials, 0.0) if essentials is not None else None
+    ceiling = capacity if capacity is not None else income
     # Someone with no income may still pay from family help: only a stated income caps the amount.
     overstated = income > 0 and affordable > ceiling
     pay = min(affordable, ceiling) if overstated else affordable
@@ -274,5 +272,5 @@ def repayment_plans(
         plans.append(Plan("settlement"))
     return RepaymentPlans(
         debt=debt, income=income, essentials=essentials, affordable=affordable, pay=pay,
-        overstated=overstated, plans=plans,
+        capacity=capacity, overstated=overstated, plans=plans,
     )

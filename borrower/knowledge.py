@@ -12,6 +12,8 @@ from pydantic import BaseModel, ValidationError, root_validator, validator
 from borrower.paths import KNOWLEDGE_DIR
 
 CONFIDENCE_LEVELS = ("H", "M", "L", "H/M", "M/H", "M/L", "L/M")
+# The knowledge files and the KnowledgeBase field each fills (None: its top-level keys are fields).
+KNOWLEDGE_FILES = {"channels.yml": None, "rules.yml": None, "lpr.yml": None, "escalation.yml": "escalation"}
 # Knowledge sections whose facts a complaint letter may cite (IssueType.letter_facts).
 LETTER_SECTIONS = ("interest", "credit_report", "harassment_general")
 # Placeholder in a harassment entry's channels: the regulator of the lender at hand.
@@ -234,11 +236,11 @@ class KnowledgeBase(BaseModel):
 
 def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> KnowledgeBase:
     data: dict = {}
-    for name in ("channels.yml", "rules.yml", "lpr.yml", "escalation.yml"):
+    for name, key in KNOWLEDGE_FILES.items():
         path = directory / name
         try:
             content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            data.update({"escalation": content} if name == "escalation.yml" else content)
+            data.update({key: content} if key else content)
         except (OSError, yaml.YAMLError) as error:
             raise KnowledgeError(f"cannot read {path}: {error}") from error
     try:

@@ -37,7 +37,8 @@ FALLBACK_INTENT = "nlu_fallback"
 
 
 class _Stateless(GraphComponent):
-    """A component with no configuration, training or persisted state."""
+    """A component with no training or persisted state; the keys of its default config (Rasa
+    merges config.yml over them) are passed to its constructor."""
 
     @classmethod
     def create(
@@ -47,7 +48,7 @@ class _Stateless(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> GraphComponent:
-        return cls()
+        return cls(**{key: config.get(key, default) for key, default in cls.get_default_config().items()})
 
 
 @DefaultV1Recipe.register(
@@ -138,24 +139,13 @@ class CrisisGuard(_IntentOverride):
     def get_default_config() -> Dict[Text, Any]:
         return {"ranking_threshold": None}
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
-        return cls(config.get("ranking_threshold"))
-
     def applies(self, text: Text) -> bool:
         return lexicon().mentions_crisis(text)
 
     def intent_for_message(self, message: Message) -> Optional[Text]:
-        if self.applies(message.get(TEXT) or ""):
-            return self.intent
-        if self.ranking_threshold is None or not has_content(message.get(TEXT)):
-            return None
+        phrase = super().intent_for_message(message)
+        if phrase or self.ranking_threshold is None or not has_content(message.get(TEXT)):
+            return phrase
         confidence = next(
             (entry.get("confidence") or 0.0 for entry in message.get(INTENT_RANKING_KEY) or []
              if entry.get("name") == self.intent),

@@ -127,11 +127,7 @@ def _with_company_suffixes(entities: List[Dict[str, Any]], text: Text) -> List[D
         end = _COMPANY_SUFFIX.match(text, entity["end"]).end()
         if end > entity["end"]:
             result[index] = {**entity, "end": end}
-    return [
-        e for e in result
-        if not any(o is not e and o["entity"] in _JOINABLE and o["start"] <= e["start"] and e["end"] <= o["end"]
-                   and (o["start"], o["end"]) != (e["start"], e["end"]) for o in result)
-    ]
+    return [e for e in result if not any(o["entity"] in _JOINABLE and _inside(e, o) for o in result)]
 
 
 def normalise_value(entity: Dict[str, Any], text: Text) -> Any:
@@ -145,12 +141,11 @@ def normalise_value(entity: Dict[str, Any], text: Text) -> Any:
         return days if days is not None else span
     if kind == "case_id":
         return span.upper()
-    if kind in CANONICAL_KINDS:
+    if kind in CANONICAL_KINDS or kind == "harassment_type":
         entry = lexicon().canonical(span, kind)
-        return entry.name if entry else span
-    if kind == "harassment_type":
-        entry = lexicon().canonical(span, kind)
-        return entry.id if entry else span
+        if entry is None:
+            return span
+        return entry.id if kind == "harassment_type" else entry.name  # a behaviour's category
     return span  # time_of_day keeps what the user wrote
 
 

@@ -45,8 +45,7 @@ async def test_recommend_channels_with_unknown_platform(tracker_factory, dispatc
 
 async def test_draft_complaint_masks_phone_and_keeps_the_draft(tracker_factory, dispatcher, domain):
     events = await ActionDraftComplaint().run(dispatcher, tracker_factory(COMPLAINT), domain)
-    assert responses(dispatcher) == ["utter_complaint_draft", "utter_letter_part"]
-    assert rendered(dispatcher, "utter_complaint_draft")["parts"] == ""  # one message is enough
+    assert responses(dispatcher) == ["utter_complaint_draft", "utter_letter_part"]  # one message is enough
     draft = rendered(dispatcher, "utter_letter_part")["part"]
     assert "致：易鑫 客户投诉部门" in draft and "52,000 元" in draft and "GPS 费" in draft
     assert "13812345678" not in draft and "138****5678" in draft
@@ -75,11 +74,16 @@ async def test_complaint_letter_to_a_dealer(tracker_factory, dispatcher, domain)
 async def test_long_complaint_letter_is_sent_in_parts_and_kept_whole(tracker_factory, dispatcher, domain):
     slots = {**COMPLAINT, "complaint_problem": "他们多收了服务费。" * 400}
     [event] = await ActionDraftComplaint().run(dispatcher, tracker_factory(slots), domain)
-    parts = [m["part"] for m in dispatcher.messages if m.get("response") == "utter_letter_part"]
-    assert len(parts) > 1 and rendered(dispatcher, "utter_complaint_draft")["parts"] == f"（分 {len(parts)} 条发送）"
-    assert all(len(part.encode("utf-8")) <= 2048 for part in parts)
-    assert parts[0].startswith(f"（1/{len(parts)}）")
-    whole = "".join(part.split("\n", 1)[1] for part in parts)
+    numbered = [m for m in dispatcher.messages if m.get("response") == "utter_letter_part_numbered"]
+    count = len(numbered)
+    assert count > 1 and rendered(dispatcher, "utter_letter_in_parts") == {"count": count}
+    assert responses(dispatcher) == ["utter_complaint_draft", "utter_letter_in_parts"] + ["utter_letter_part_numbered"] * count
+    assert [(m["index"], m["count"]) for m in numbered] == [(i, count) for i in range(1, count + 1)]
+    template = domain["responses"]["utter_letter_part_numbered"][0]["text"]
+    shown = [template.format(index=m["index"], count=m["count"], part=m["part"]) for m in numbered]
+    assert all(len(text.encode("utf-8")) <= 2048 for text in shown)  # WeChat's passive reply limit
+    assert shown[0].startswith(f"（1/{count}）")
+    whole = "".join(m["part"] for m in numbered)
     assert whole.replace("\n", "") == event["value"].replace("\n", "")
 
 

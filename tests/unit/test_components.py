@@ -60,6 +60,11 @@ def test_crisis_guard_acts_on_a_distress_ranking_above_its_threshold():
     assert message.get(INTENT)["name"] == "thank"
 
 
+def test_crisis_guard_takes_its_threshold_from_the_pipeline_config():
+    assert CrisisGuard.create({"ranking_threshold": 0.1}, None, None, None).ranking_threshold == 0.1
+    assert CrisisGuard.create({}, None, None, None).ranking_threshold is None
+
+
 def test_crisis_guard_ranking_needs_content():
     [message] = CrisisGuard(ranking_threshold=0.1).process([_ranked("😭😭", [("nlu_fallback", 1.0), ("express_distress", 0.4)])])
     assert message.get(INTENT)["name"] == "nlu_fallback"  # emoji alone: the fallback asks
