@@ -8,7 +8,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from borrower.advice import behaviours_in
-from borrower.apr import AprError, read_loan, real_apr
+from borrower.apr import AprError, LoanFigures, read_figures, real_apr
 from borrower.knowledge import knowledge
 from borrower.render import render
 
@@ -17,7 +17,31 @@ def _latest_text(tracker: Tracker) -> str:
     return tracker.latest_message.get("text") or ""
 
 
+# A loan is often described over a few messages ("到手5万，每月还2523" … "36期").
+_LOAN_MESSAGES = 3
+
+
+def _loan_figures(tracker: Tracker) -> LoanFigures:
+    """The loan figures of the latest message, completed by the user's messages before it as
+    long as those were answers (inform) following the question, newest first."""
+    texts = []
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        texts.append(event.get("text") or "")
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent != "inform" or len(texts) == _LOAN_MESSAGES:
+            break
+    figures = LoanFigures()
+    for text in texts or [_latest_text(tracker)]:
+        figures = figures.completed_by(read_figures(text))
+    return figures
+
+
 class ActionExplainInterest(Action):
+    """The interest and fee lines with their sources; the real APR when the user gave the loan's
+    figures, or what is still needed to compute it."""
+
     def name(self) -> Text:
         return "action_explain_interest"
 
@@ -25,15 +49,20 @@ class ActionExplainInterest(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         kb = knowledge()
-        loan, apr, reason = read_loan(_latest_text(tracker)), None, None
+        figures = _loan_figures(tracker)
+        loan, apr, reason = figures.terms(), None, None
         if loan:
             try:
                 apr = round(real_apr(loan.received, loan.payments).apr * 100, 1)
             except AprError as error:
                 reason = error.code
+        # A follow-up that only adds figures gets the calculation, not the whole answer again.
+        asked = (tracker.latest_message.get("intent") or {}).get("name") != "inform"
         dispatcher.utter_message(
             response="utter_interest_rules",
-            rules=render("interest_rules.j2", rules=kb.interest, lpr=kb.lpr, loan=loan, apr=apr, reason=reason),
+            rules=render("interest_rules.j2", rules=kb.interest, lpr=kb.lpr, loan=loan, apr=apr,
+                         reason=reason, missing=figures.missing if figures.any else (),
+                         show_rules=asked or loan is not None),
         )
         dispatcher.utter_message(response="utter_legal_disclaimer")
         return []

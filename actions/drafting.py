@@ -1,9 +1,16 @@
 """Drafts letters from the facts the user gave: the complaint letter (templates/complaint_letter.j2)
 addressed along the escalation ladder, and the repayment negotiation request
-(templates/negotiation_letter.j2). Long letters are sent in parts that fit a chat message."""
+(templates/negotiation_letter.j2). Long letters are sent in parts that fit a chat message.
 
+The assistant never asks for a phone or ID number. When the user gave one, the letter carries it
+masked (138****5678); only when the user asks for the full numbers is the letter shown again with
+them, and that copy is not stored: the case keeps the masked draft.
+"""
+
+import re
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -13,23 +20,69 @@ from actions.slots import known, loan_type_id, number, region
 from borrower.advice import RepaymentPlans, complaint_ladder, letter_rules
 from borrower.knowledge import knowledge
 from borrower.render import render
-from borrower.text import mask_pii, split_for_chat
+from borrower.text import find_id_card, find_mobile, mask_pii, split_for_chat
 
 
 def _today() -> str:
     return f"{date.today():%Y年%m月%d日}"
 
 
-def send_letter(dispatcher: CollectingDispatcher, intro: Text, letter: Text) -> None:
-    """The intro response, then the letter: one message, or numbered parts when it is too long."""
+@dataclass(frozen=True)
+class Contact:
+    """The phone and ID numbers the user gave, unmasked; None where they gave none."""
+
+    phone: Optional[str] = None
+    id_number: Optional[str] = None
+
+    def __bool__(self) -> bool:
+        return bool(self.phone or self.id_number)
+
+    def masked(self) -> "Contact":
+        return Contact(mask_pii(self.phone) or None, mask_pii(self.id_number) or None)
+
+
+def _user_texts(tracker: Tracker) -> List[Text]:
+    """The user's messages, newest first (the latest message even when events lack it)."""
+    texts = [event.get("text") or "" for event in reversed(tracker.events) if event.get("event") == "user"]
+    latest = tracker.latest_message.get("text") or ""
+    return texts if texts and texts[0] == latest else [latest] + texts
+
+
+def contact_given(tracker: Tracker, latest_only: bool = False) -> Contact:
+    """The newest phone and ID numbers in the user's messages (or in the latest one only)."""
+    texts = _user_texts(tracker)[:1] if latest_only else _user_texts(tracker)
+    phone = next((found for found in map(find_mobile, texts) if found), None)
+    id_number = next((found for found in map(find_id_card, texts) if found), None)
+    return Contact(phone, id_number)
+
+
+# The header fields of both letter templates, where the contact numbers go.
+_PHONE_FIELD = re.compile(r"(?<=联系电话：)\S+")
+_ID_FIELD = re.compile(r"(?<=身份证号：)\S+")
+
+
+def with_contact(letter: Text, contact: Contact) -> Text:
+    """The letter with the header's phone and ID fields set to these numbers."""
+    if contact.phone:
+        letter = _PHONE_FIELD.sub(contact.phone, letter, count=1)
+    if contact.id_number:
+        letter = _ID_FIELD.sub(contact.id_number, letter, count=1)
+    return letter
+
+
+def send_letter(dispatcher: CollectingDispatcher, intro: Text, letter: Text, masked: bool = False) -> None:
+    """The intro response, then the letter: one message, or numbered parts when it is too long;
+    then, when it carries masked numbers, how to have them written in full."""
     parts = split_for_chat(letter)
     dispatcher.utter_message(response=intro)
     if len(parts) == 1:
         dispatcher.utter_message(response="utter_letter_part", part=letter)
-        return
-    dispatcher.utter_message(response="utter_letter_in_parts", count=len(parts))
-    for index, part in enumerate(parts, start=1):
-        dispatcher.utter_message(response="utter_letter_part_numbered", index=index, count=len(parts), part=part)
+    else:
+        dispatcher.utter_message(response="utter_letter_in_parts", count=len(parts))
+        for index, part in enumerate(parts, start=1):
+            dispatcher.utter_message(response="utter_letter_part_numbered", index=index, count=len(parts), part=part)
+    if masked:
+        dispatcher.utter_message(response="utter_contact_masked")
 
 
 def complaint_letter(tracker: Tracker) -> Text:
@@ -40,6 +93,7 @@ def complaint_letter(tracker: Tracker) -> Text:
     first, *rest = [step for step in ladder.steps if step.channel.id != "police_110"]
     return render(
         "complaint_letter.j2",
+        contact=contact_given(tracker).masked(),
         to_dealer=first.channel.id == "dealer",
         platform=platform,
         loan_type=known(tracker, "loan_type"),
@@ -56,6 +110,7 @@ def negotiation_letter(tracker: Tracker, plans: RepaymentPlans) -> Text:
     affordable = [plan for plan in plans.plans if plan.kind == "instalments" and plan.within_means]
     return render(
         "negotiation_letter.j2",
+        contact=contact_given(tracker).masked(),
         platform=known(tracker, "platform"),
         loan_type=known(tracker, "loan_type"),
         plans=plans,
@@ -73,5 +128,28 @@ class ActionDraftComplaint(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         letter = complaint_letter(tracker)
-        send_letter(dispatcher, "utter_complaint_draft", letter)
+        send_letter(dispatcher, "utter_complaint_draft", letter, masked=bool(contact_given(tracker)))
         return [SlotSet("case_draft", letter)]
+
+
+class ActionIncludeContactDetails(Action):
+    """The user asked for their full phone / ID number in the letter: the last draft again with
+    the numbers of their latest message (or, failing that, of earlier ones) in full. Shown only;
+    the stored draft stays masked."""
+
+    def name(self) -> Text:
+        return "action_include_contact_details"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        draft = known(tracker, "case_draft")
+        if not draft:
+            dispatcher.utter_message(response="utter_no_letter_yet")
+            return []
+        contact = contact_given(tracker, latest_only=True) or contact_given(tracker)
+        if not contact:
+            dispatcher.utter_message(response="utter_ask_contact_numbers")
+            return []
+        send_letter(dispatcher, "utter_letter_full_contact", with_contact(draft, contact))
+        return []

@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.drafting import negotiation_letter, send_letter
+from actions.drafting import contact_given, negotiation_letter, send_letter
 from actions.slots import loan_type_id, number
 from borrower.advice import repayment_plans
 from borrower.knowledge import knowledge
@@ -38,6 +38,6 @@ class ActionExplainNegotiation(Action):
         )
         dispatcher.utter_message(response="utter_negotiation_options", options=options)
         letter = negotiation_letter(tracker, plans)
-        send_letter(dispatcher, "utter_negotiation_letter", letter)
+        send_letter(dispatcher, "utter_negotiation_letter", letter, masked=bool(contact_given(tracker)))
         dispatcher.utter_message(response="utter_legal_disclaimer")
         return [SlotSet("case_draft", letter)]

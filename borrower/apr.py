@@ -119,9 +119,12 @@ _PRINCIPAL_WORDS = ("借了", "借", "贷了", "贷款", "本金", "合同写", 
 _PAYMENT_WORDS = ("每期还", "每期", "每月还", "每月", "每个月还", "每个月要还", "每个月", "月供", "一个月还", "一期还", "一期")
 _FEE_WORDS = ("砍头息", "先扣", "扣了", "服务费", "手续费", "GPS费", "gps费")
 _FEE_ENDINGS = _FEE_WORDS + tuple(word + "了" for word in _FEE_WORDS)
-_TERM = re.compile(r"(?P<n>[0-9]{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:期|个月)")
-# What may follow the number of instalments; "逾期3个月了" is how long overdue, not the term.
+_TERM = re.compile(r"(?<![0-9])(?P<n>[0-9]{1,3}|[一二两三四五六七八九十]{1,3})\s*(?P<unit>期|个月|年)")
+_UNIT_MONTHS = {"期": 1, "个月": 1, "年": 12}
+# What may follow the number of instalments; "逾期3个月了" is how long overdue, not the term,
+# "一年期 LPR" and "年化" are not terms either.
 _TERM_FOLLOWERS = ("", "，", ",", "。", " ", "每", "还", "要", "的", "后", "?", "？")
+MAX_MONTHS = 360
 
 
 @dataclass(frozen=True)
@@ -136,9 +139,57 @@ class LoanTerms:
         return [self.payment] * self.months
 
 
-def read_loan(text: Optional[str]) -> Optional[LoanTerms]:
-    """The loan a message describes, or None when it lacks the money received (or lent), the
-    instalment or the number of instalments."""
+# What a loan description still lacks, in the order the user is asked for them.
+RECEIVED, PAYMENT, MONTHS = "received", "payment", "months"
+
+
+@dataclass(frozen=True)
+class LoanFigures:
+    """The figures of a loan read from one or more messages; any of them may be missing."""
+
+    received: Optional[float] = None
+    principal: Optional[float] = None
+    fees: float = 0.0
+    payment: Optional[float] = None
+    months: Optional[int] = None
+
+    @property
+    def money_received(self) -> Optional[float]:
+        if self.received is not None:
+            return self.received
+        return None if self.principal is None else self.principal - self.fees
+
+    @property
+    def missing(self) -> Tuple[str, ...]:
+        present = {RECEIVED: self.money_received is not None, PAYMENT: self.payment is not None,
+                   MONTHS: bool(self.months)}
+        return tuple(name for name, there in present.items() if not there)
+
+    @property
+    def any(self) -> bool:
+        return len(self.missing) < 3
+
+    def completed_by(self, earlier: "LoanFigures") -> "LoanFigures":
+        """These figures, with what they lack taken from an earlier message."""
+        return LoanFigures(
+            received=self.received if self.received is not None else earlier.received,
+            principal=self.principal if self.principal is not None else earlier.principal,
+            fees=self.fees or earlier.fees,
+            payment=self.payment if self.payment is not None else earlier.payment,
+            months=self.months or earlier.months,
+        )
+
+    def terms(self) -> Optional[LoanTerms]:
+        received = self.money_received
+        if self.missing or received is None or self.payment is None or not self.months:
+            return None
+        principal = self.principal if self.principal not in (None, received) else None
+        return LoanTerms(received=received, payment=self.payment, months=self.months, principal=principal)
+
+
+def read_figures(text: Optional[str]) -> LoanFigures:
+    """The loan figures one message gives: money received (or lent, less upfront fees), the
+    instalment and the number of instalments (N期, N个月, N年)."""
     cleaned = normalize(text)
     received = principal = payment = None
     fees = 0.0
@@ -155,10 +206,12 @@ def read_loan(text: Optional[str]) -> Optional[LoanTerms]:
     months = None
     for match in _TERM.finditer(cleaned):
         if cleaned[match.end():match.end() + 1] in _TERM_FOLLOWERS:
-            months = parse_numeral(match.group("n"))
-    if received is None and principal is not None:
-        received = principal - fees
-    if received is None or payment is None or not months or months > 360:
-        return None
-    return LoanTerms(received=received, payment=payment, months=months,
-                     principal=principal if principal != received else None)
+            count = (parse_numeral(match.group("n")) or 0) * _UNIT_MONTHS[match.group("unit")]
+            months = count if 0 < count <= MAX_MONTHS else months
+    return LoanFigures(received=received, principal=principal, fees=fees, payment=payment, months=months)
+
+
+def read_loan(text: Optional[str]) -> Optional[LoanTerms]:
+    """The loan a message describes, or None when it lacks the money received (or lent), the
+    instalment or the number of instalments."""
+    return read_figures(text).terms()

@@ -191,6 +191,18 @@ _MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
 _BANK_CARD = re.compile(r"(?<![0-9])([0-9]{4})[0-9]{8,11}([0-9]{4})(?![0-9])")
 
 
+def find_mobile(text: Optional[str]) -> Optional[str]:
+    """The last mainland mobile number in the text, unmasked."""
+    found = [m.group(0) for m in _MOBILE.finditer(normalize(text))]
+    return found[-1] if found else None
+
+
+def find_id_card(text: Optional[str]) -> Optional[str]:
+    """The last mainland ID-card number in the text, unmasked."""
+    found = [m.group(0).upper() for m in _ID_CARD.finditer(normalize(text))]
+    return found[-1] if found else None
+
+
 def mask_pii(text: Optional[str]) -> str:
     """Masks ID-card, mobile and bank-card numbers: 138****5678, 110101********123X."""
     if not text:

@@ -2,7 +2,7 @@
 
 from actions.cases import ActionRecordCase
 from actions.channels import ActionRecommendChannels
-from actions.drafting import ActionDraftComplaint
+from actions.drafting import ActionDraftComplaint, ActionIncludeContactDetails
 from actions.harassment import ActionCheckHarassment
 from actions.negotiation import ActionExplainNegotiation
 from borrower.casestore import CaseStore
@@ -51,6 +51,48 @@ async def test_draft_complaint_masks_phone_and_keeps_the_draft(tracker_factory, 
     assert "13812345678" not in draft and "138****5678" in draft
     assert "\n\n" not in draft  # chat channels split a message at blank lines
     assert events == [{"event": "slot", "timestamp": None, "name": "case_draft", "value": draft}]
+
+
+def _said(*texts):
+    return [{"event": "user", "text": text, "parse_data": {"intent": {"name": "inform"}}} for text in texts]
+
+
+async def test_letter_header_carries_the_numbers_the_user_gave_masked(tracker_factory, dispatcher, domain):
+    events = _said("我电话是13812345678", "身份证11010519900307123x")
+    tracker = tracker_factory(COMPLAINT, events=events, text="身份证11010519900307123x")
+    [event] = await ActionDraftComplaint().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_complaint_draft", "utter_letter_part", "utter_contact_masked"]
+    assert "联系电话：138****5678　身份证号：110105***********X" in event["value"]
+    assert "13812345678" not in event["value"] and "1101051990" not in event["value"]
+
+
+async def test_letter_header_without_numbers_keeps_placeholders(tracker_factory, dispatcher, domain):
+    [event] = await ActionDraftComplaint().run(dispatcher, tracker_factory({"platform": "易鑫"}), domain)
+    assert "联系电话：（电话）　身份证号：（身份证号）" in event["value"]
+    assert "utter_contact_masked" not in responses(dispatcher)
+
+
+async def test_full_numbers_on_request_are_shown_but_not_stored(tracker_factory, dispatcher, domain):
+    draft = "投诉书（草稿）\n投诉人：（姓名）　联系电话：138****5678　身份证号：（身份证号）\n电话138****5678打过来"
+    text = "信里写完整号码 13812345678"
+    tracker = tracker_factory({"case_draft": draft}, text=text, intent="include_contact_details",
+                              events=_said("我电话是13812345678", text))
+    events = await ActionIncludeContactDetails().run(dispatcher, tracker, domain)
+    assert events == []  # the stored draft stays masked
+    assert responses(dispatcher) == ["utter_letter_full_contact", "utter_letter_part"]
+    letter = rendered(dispatcher, "utter_letter_part")["part"]
+    assert "联系电话：13812345678　身份证号：（身份证号）" in letter
+    assert "电话138****5678打过来" in letter  # only the header field changes
+
+
+async def test_full_numbers_requested_without_a_number_or_a_letter(tracker_factory, dispatcher, domain):
+    asked = tracker_factory({"case_draft": "联系电话：（电话）"}, text="号码写全", intent="include_contact_details")
+    assert await ActionIncludeContactDetails().run(dispatcher, asked, domain) == []
+    assert responses(dispatcher) == ["utter_ask_contact_numbers"]
+    dispatcher.messages.clear()
+    no_letter = tracker_factory(text="号码写全 13812345678", intent="include_contact_details")
+    await ActionIncludeContactDetails().run(dispatcher, no_letter, domain)
+    assert responses(dispatcher) == ["utter_no_letter_yet"]
 
 
 async def test_complaint_letter_cites_the_rules_lists_evidence_and_names_the_next_body(

@@ -13,7 +13,8 @@ from tests.conftest import rendered, responses
 
 
 async def test_interest_answer_names_the_lines_and_the_lpr_date(tracker_factory, dispatcher, domain):
-    events = await ActionExplainInterest().run(dispatcher, tracker_factory(text="这个利息合法吗"), domain)
+    events = await ActionExplainInterest().run(
+        dispatcher, tracker_factory(text="这个利息合法吗", intent="ask_interest_legality"), domain)
     assert events == []
     assert responses(dispatcher) == ["utter_interest_rules", "utter_legal_disclaimer"]
     rules = rendered(dispatcher, "utter_interest_rules")["rules"]
@@ -42,6 +43,51 @@ async def test_interest_answer_asks_to_check_numbers_that_never_repay(tracker_fa
     await ActionExplainInterest().run(dispatcher, tracker_factory(text="借了5万，分12期每期还2000"), domain)
     rules = rendered(dispatcher, "utter_interest_rules")["rules"]
     assert "算不出利率" in rules and "年化利率约" not in rules
+
+
+async def test_interest_question_without_figures_offers_the_calculation(tracker_factory, dispatcher, domain):
+    await ActionExplainInterest().run(dispatcher, tracker_factory(text="砍头息合法吗", intent="ask_interest_legality"), domain)
+    rules = rendered(dispatcher, "utter_interest_rules")["rules"]
+    assert rules.startswith("想知道真实年化利率的话，告诉我到手多少钱、每期还多少、一共几期")
+    assert "36%" in rules
+
+
+async def test_interest_question_with_some_figures_names_what_is_missing(tracker_factory, dispatcher, domain):
+    tracker = tracker_factory(text="到手5万，每月还2523，这合法吗", intent="ask_interest_legality")
+    await ActionExplainInterest().run(dispatcher, tracker, domain)
+    rules = rendered(dispatcher, "utter_interest_rules")["rules"]
+    assert rules.startswith("要算真实年化利率，还差：一共几期。")
+
+
+def _user(text, intent):
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": 1.0}}}
+
+
+async def test_figures_given_after_the_question_are_combined(tracker_factory, dispatcher, domain):
+    events = [_user("到手53846，每月还2523，这利息合法吗", "ask_interest_legality"),
+              {"event": "action", "name": "action_explain_interest"},
+              _user("还36期", "inform")]
+    tracker = tracker_factory(text="还36期", intent="inform", events=events)
+    await ActionExplainInterest().run(dispatcher, tracker, domain)
+    rules = rendered(dispatcher, "utter_interest_rules")["rules"]
+    assert "到手 53846 元，每期还 2523 元，共 36 期" in rules and "真实年化利率约 37.8%" in rules
+    assert "36%" in rules.split("这是按你说的数字算的")[1]  # the lines it is compared with follow
+
+
+async def test_an_answer_without_figures_after_the_question_is_not_the_whole_answer_again(
+        tracker_factory, dispatcher, domain):
+    events = [_user("这利息合法吗", "ask_interest_legality"), _user("招商银行", "inform")]
+    tracker = tracker_factory(text="招商银行", intent="inform", events=events)
+    await ActionExplainInterest().run(dispatcher, tracker, domain)
+    rules = rendered(dispatcher, "utter_interest_rules")["rules"]
+    assert rules.startswith("想知道真实年化利率的话") and "LPR" not in rules
+
+
+async def test_figures_are_not_taken_from_before_another_question(tracker_factory, dispatcher, domain):
+    events = [_user("借1万分12期", "complain_platform"), _user("每月还1100合法吗", "ask_interest_legality")]
+    tracker = tracker_factory(text="每月还1100合法吗", intent="ask_interest_legality", events=events)
+    await ActionExplainInterest().run(dispatcher, tracker, domain)
+    assert "还差：到手多少钱" in rendered(dispatcher, "utter_interest_rules")["rules"]
 
 
 async def test_collection_rules_for_a_named_behaviour(tracker_factory, dispatcher, domain):

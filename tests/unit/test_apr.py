@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from borrower.apr import (
     NEVER_REPAID, NO_PAYMENTS, NOTHING_RECEIVED, AprError, equal_instalments, equal_principal,
-    interest_only, loan_apr, read_loan, real_apr,
+    interest_only, loan_apr, read_figures, read_loan, real_apr,
 )
 
 
@@ -105,6 +105,7 @@ def test_a_higher_stated_rate_gives_a_higher_real_rate(principal, low, step, mon
         ("合同写一万，到手八千，每个月还950，还12个月", 8000, 950, 12, 10000),
         ("借12万先扣了1.5万的咨询费，分36期每期还4800", 105000, 4800, 36, 120000),
         ("網貸借六千分六期，每期還一千二", 6000, 1200, 6, None),
+        ("2021年借的车贷，到手5万，月供2000，分3年还", 50000, 2000, 36, None),
     ],
 )
 def test_read_loan(text, received, payment, months, principal):
@@ -115,3 +116,23 @@ def test_read_loan(text, received, payment, months, principal):
 @pytest.mark.parametrize("text", ["利息太高了", "借一万一年利息三千，年化是多少", "每个月还1100", ""])
 def test_read_loan_needs_money_instalment_and_term(text):
     assert read_loan(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, missing",
+    [
+        ("到手5万，每月还2523，这合法吗", ("months",)),
+        ("分36期，一期还2523", ("received",)),
+        ("一年期LPR是多少，年化多少算高利贷", ("received", "payment", "months")),
+        ("逾期3个月了，借了2万", ("payment", "months")),
+    ],
+)
+def test_read_figures_says_what_is_missing(text, missing):
+    assert read_figures(text).missing == missing
+
+
+def test_figures_from_two_messages_make_a_loan():
+    later, earlier = read_figures("还36期"), read_figures("到手53846，每月还2523")
+    loan = later.completed_by(earlier).terms()
+    assert (loan.received, loan.payment, loan.months) == (53846, 2523, 36)
+    assert round(real_apr(loan.received, loan.payments).apr * 100, 1) == 37.8

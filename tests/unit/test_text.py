@@ -1,6 +1,6 @@
 import pytest
 
-from borrower.text import mask_pii, normalize, parse_amount, says_nothing, says_unknown
+from borrower.text import find_id_card, find_mobile, mask_pii, normalize, parse_amount, says_nothing, says_unknown
 
 
 @pytest.mark.parametrize(
@@ -160,3 +160,17 @@ def test_find_clock_times(text, times):
     from borrower.text import find_clock_times
 
     assert [(text[a:b], hour) for a, b, hour in find_clock_times(text)] == times
+
+
+@pytest.mark.parametrize(
+    "text, mobile, id_card",
+    [
+        ("电话１３８１２３４５６７８，身份证110105199003071234", "13812345678", "110105199003071234"),
+        ("13900001111打不通了，打13812345678", "13812345678", None),  # the last one in the message
+        ("身份证11010519900307123x", None, "11010519900307123X"),
+        ("卡号6222021234567890123", None, None),
+        ("138****5678", None, None),  # already masked
+    ],
+)
+def test_find_contact_numbers(text, mobile, id_card):
+    assert (find_mobile(text), find_id_card(text)) == (mobile, id_card)
