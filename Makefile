@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make run` and `make test`. See README.md.
 SHELL := /bin/bash
-.PHONY: run shell test setup train bench-startup bench-nlu clean
+.PHONY: run shell test setup train cases bench-startup bench-nlu clean
 
 run:    ## install if needed, train if data changed, start action server + Rasa server
 	bash scripts/run.sh serve
@@ -16,6 +16,9 @@ setup:  ## only create .venv and install the pinned requirements
 
 train:  ## only (re)train when config, domain, data or lexicon changed
 	bash scripts/setup.sh && bash scripts/train.sh
+
+cases:  ## staff CLI for the case store: make cases ARGS="list --status open" (show, set-status, export)
+	bash scripts/setup.sh && . scripts/env.sh && python -m borrower.cases $(ARGS)
 
 bench-startup:  ## model-load time, server memory, turn latency → reports/startup.md (add FRESH=1 for install + train)
 	bash scripts/setup.sh && bash scripts/train.sh && . scripts/env.sh && python -m bench.startup $(if $(FRESH),--fresh,)

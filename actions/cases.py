@@ -8,7 +8,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.slots import known, loan_type_id, number
+from actions.slots import known, loan_type_id, number, region
 from borrower.casestore import CaseStore
 from borrower.knowledge import knowledge
 from borrower.render import render
@@ -48,13 +48,30 @@ def last_completed_form(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def time_said(tracker: Tracker, form: str) -> Optional[str]:
+    """The latest time of day (凌晨两点) the user named in `form` or the message that started it."""
+    started = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == form:
+            started = True
+        elif event.get("event") == "user":
+            for entity in (event.get("parse_data") or {}).get("entities") or []:
+                if entity.get("entity") == "time_of_day" and entity.get("value"):
+                    return str(entity["value"])
+            if started:
+                return None
+    return None
+
+
 def case_fields(tracker: Tracker, category: str) -> Dict[str, Any]:
     platform = known(tracker, "platform")
     loan_type = loan_type_id(tracker)
     fields: Dict[str, Any] = {
+        "channel": tracker.get_latest_input_channel(),
         "platform": platform,
         "loan_type": known(tracker, "loan_type"),
         "institution_type": knowledge().classify_institution(platform, loan_type).id,
+        "region": region(tracker),
     }
     if category == "complaint":
         problem = mask_pii(known(tracker, "complaint_problem"))
@@ -66,9 +83,12 @@ def case_fields(tracker: Tracker, category: str) -> Dict[str, Any]:
         )
     elif category == "harassment":
         detail = mask_pii(known(tracker, "harassment_detail"))
+        behaviours = tracker.get_slot("harassment_types") or []
         fields.update(
             summary=detail,
-            details={"detail": detail, "behaviours": tracker.get_slot("harassment_types") or []},
+            details={"detail": detail, "behaviours": behaviours},
+            incidents=[{"occurred": time_said(tracker, "harassment_form"), "behaviours": behaviours,
+                        "description": detail}],
         )
     else:
         fields.update(

@@ -7,6 +7,7 @@ masked (138****5678); only when the user asks for the full numbers is the letter
 them, and that copy is not stored: the case keeps the masked draft.
 """
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -15,12 +16,16 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
+from actions.cases import case_store
 from actions.slots import known, loan_type_id, number, region
 from borrower.advice import RepaymentPlans, complaint_ladder, letter_rules
 from borrower.knowledge import knowledge
 from borrower.render import render
 from borrower.text import find_id_card, find_mobile, mask_pii, split_for_chat
+
+logger = logging.getLogger(__name__)
 
 
 def _today() -> str:
@@ -48,12 +53,21 @@ def _user_texts(tracker: Tracker) -> List[Text]:
     return texts if texts and texts[0] == latest else [latest] + texts
 
 
-def contact_given(tracker: Tracker, latest_only: bool = False) -> Contact:
-    """The newest phone and ID numbers in the user's messages (or in the latest one only)."""
-    texts = _user_texts(tracker)[:1] if latest_only else _user_texts(tracker)
-    phone = next((found for found in map(find_mobile, texts) if found), None)
-    id_number = next((found for found in map(find_id_card, texts) if found), None)
+def contact_given(tracker: Tracker) -> Contact:
+    """The newest phone and ID numbers, unmasked, in the user's messages."""
+    texts = _user_texts(tracker)
+    phone = next(filter(None, (find_mobile(text) for text in texts)), None)
+    id_number = next(filter(None, (find_id_card(text) for text in texts)), None)
     return Contact(phone, id_number)
+
+
+def contact_for_letter(tracker: Tracker) -> Contact:
+    """The newest phone and ID numbers the user gave, masked. Messages of earlier turns come
+    back from the tracker store already masked (components/tracker_store.py)."""
+    texts = _user_texts(tracker)
+    phone = next(filter(None, (find_mobile(text, masked_too=True) for text in texts)), None)
+    id_number = next(filter(None, (find_id_card(text, masked_too=True) for text in texts)), None)
+    return Contact(phone, id_number).masked()
 
 
 # The header fields of both letter templates, where the contact numbers go.
@@ -85,7 +99,7 @@ def send_letter(dispatcher: CollectingDispatcher, intro: Text, letter: Text, mas
         dispatcher.utter_message(response="utter_contact_masked")
 
 
-def complaint_letter(tracker: Tracker) -> Text:
+def complaint_letter(tracker: Tracker, contact: Contact) -> Text:
     kb = knowledge()
     platform = known(tracker, "platform")
     problem = mask_pii(known(tracker, "complaint_problem")) or None
@@ -93,7 +107,7 @@ def complaint_letter(tracker: Tracker) -> Text:
     first, *rest = [step for step in ladder.steps if step.channel.id != "police_110"]
     return render(
         "complaint_letter.j2",
-        contact=contact_given(tracker).masked(),
+        contact=contact,
         to_dealer=first.channel.id == "dealer",
         platform=platform,
         loan_type=known(tracker, "loan_type"),
@@ -106,11 +120,11 @@ def complaint_letter(tracker: Tracker) -> Text:
     )
 
 
-def negotiation_letter(tracker: Tracker, plans: RepaymentPlans) -> Text:
+def negotiation_letter(tracker: Tracker, plans: RepaymentPlans, contact: Contact) -> Text:
     affordable = [plan for plan in plans.plans if plan.kind == "instalments" and plan.within_means]
     return render(
         "negotiation_letter.j2",
-        contact=contact_given(tracker).masked(),
+        contact=contact,
         platform=known(tracker, "platform"),
         loan_type=known(tracker, "loan_type"),
         plans=plans,
@@ -127,9 +141,20 @@ class ActionDraftComplaint(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        letter = complaint_letter(tracker)
-        send_letter(dispatcher, "utter_complaint_draft", letter, masked=bool(contact_given(tracker)))
+        contact = contact_for_letter(tracker)
+        letter = complaint_letter(tracker, contact)
+        send_letter(dispatcher, "utter_complaint_draft", letter, masked=bool(contact))
         return [SlotSet("case_draft", letter)]
+
+
+def latest_recorded_letter(sender_id: Text) -> Optional[Text]:
+    """The letter of the user's newest recorded case (recording clears the draft slot)."""
+    try:
+        drafts = [case.draft for case in case_store().cases_for(sender_id) if case.draft]
+    except (SQLAlchemyError, OSError):
+        logger.exception("could not read the recorded letters")
+        return None
+    return drafts[-1] if drafts else None
 
 
 class ActionIncludeContactDetails(Action):
@@ -143,11 +168,11 @@ class ActionIncludeContactDetails(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        draft = known(tracker, "case_draft")
+        draft = known(tracker, "case_draft") or latest_recorded_letter(tracker.sender_id)
         if not draft:
             dispatcher.utter_message(response="utter_no_letter_yet")
             return []
-        contact = contact_given(tracker, latest_only=True) or contact_given(tracker)
+        contact = contact_given(tracker)
         if not contact:
             dispatcher.utter_message(response="utter_ask_contact_numbers")
             return []

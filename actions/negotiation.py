@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.drafting import contact_given, negotiation_letter, send_letter
+from actions.drafting import contact_for_letter, negotiation_letter, send_letter
 from actions.slots import loan_type_id, number
 from borrower.advice import repayment_plans
 from borrower.knowledge import knowledge
@@ -37,7 +37,8 @@ class ActionExplainNegotiation(Action):
             documents=facts.documents,
         )
         dispatcher.utter_message(response="utter_negotiation_options", options=options)
-        letter = negotiation_letter(tracker, plans)
-        send_letter(dispatcher, "utter_negotiation_letter", letter, masked=bool(contact_given(tracker)))
+        contact = contact_for_letter(tracker)
+        letter = negotiation_letter(tracker, plans, contact)
+        send_letter(dispatcher, "utter_negotiation_letter", letter, masked=bool(contact))
         dispatcher.utter_message(response="utter_legal_disclaimer")
         return [SlotSet("case_draft", letter)]

@@ -191,16 +191,25 @@ _MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
 _BANK_CARD = re.compile(r"(?<![0-9])([0-9]{4})[0-9]{8,11}([0-9]{4})(?![0-9])")
 
 
-def find_mobile(text: Optional[str]) -> Optional[str]:
-    """The last mainland mobile number in the text, unmasked."""
-    found = [m.group(0) for m in _MOBILE.finditer(normalize(text))]
-    return found[-1] if found else None
+# The same numbers as mask_pii leaves them (a tracker read back from the store holds these).
+_MASKED_MOBILE = re.compile(r"(?<![0-9*])1[3-9][0-9]\*{4}[0-9]{4}(?![0-9])")
+_MASKED_ID_CARD = re.compile(r"(?<![0-9*])[1-9][0-9]{5}\*{11}[0-9X](?![0-9])")
 
 
-def find_id_card(text: Optional[str]) -> Optional[str]:
-    """The last mainland ID-card number in the text, unmasked."""
-    found = [m.group(0).upper() for m in _ID_CARD.finditer(normalize(text))]
-    return found[-1] if found else None
+def _last(patterns: Tuple["re.Pattern[str]", ...], text: Optional[str]) -> Optional[str]:
+    found = [(m.start(), m.group(0).upper()) for pattern in patterns for m in pattern.finditer(normalize(text))]
+    return max(found)[1] if found else None
+
+
+def find_mobile(text: Optional[str], masked_too: bool = False) -> Optional[str]:
+    """The last mainland mobile number in the text as written; with `masked_too`, a number
+    already masked (138****5678) counts as well."""
+    return _last((_MOBILE, _MASKED_MOBILE) if masked_too else (_MOBILE,), text)
+
+
+def find_id_card(text: Optional[str], masked_too: bool = False) -> Optional[str]:
+    """The last mainland ID-card number in the text (X upper-case); see find_mobile."""
+    return _last((_ID_CARD, _MASKED_ID_CARD) if masked_too else (_ID_CARD,), text)
 
 
 def mask_pii(text: Optional[str]) -> str:

@@ -104,7 +104,8 @@ class _IntentOverride(_Stateless):
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
 class ShortReplyClassifier(_IntentOverride):
-    """affirm / deny for whole-message yes / no words (lexicon/replies.yml): "好", "不用了"."""
+    """affirm / deny / inform for whole-message yes / no / don't-know words (lexicon/replies.yml):
+    "好", "不用了", "不知道"."""
 
     def intent_for(self, text: Text) -> Optional[Text]:
         return lexicon().short_reply(text)
@@ -132,19 +133,23 @@ class CrisisGuard(_IntentOverride):
 
     intent = CRISIS_INTENT
 
-    def __init__(self, ranking_threshold: Optional[float] = None) -> None:
+    def __init__(self, ranking_threshold: Optional[float] = None, ranking_min_chars: int = 1) -> None:
         self.ranking_threshold = ranking_threshold
+        # A ranking says little about a message of a few characters ("结束吧", "算了"): their
+        # rankings are flat, and short crisis messages are the lexicon's job.
+        self.ranking_min_chars = max(1, ranking_min_chars)
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"ranking_threshold": None}
+        return {"ranking_threshold": None, "ranking_min_chars": 1}
 
     def applies(self, text: Text) -> bool:
         return lexicon().mentions_crisis(text)
 
     def intent_for_message(self, message: Message) -> Optional[Text]:
         phrase = super().intent_for_message(message)
-        if phrase or self.ranking_threshold is None or not has_content(message.get(TEXT)):
+        content = sum(ch.isalnum() for ch in message.get(TEXT) or "")
+        if phrase or self.ranking_threshold is None or content < self.ranking_min_chars:
             return phrase
         confidence = next(
             (entry.get("confidence") or 0.0 for entry in message.get(INTENT_RANKING_KEY) or []

@@ -39,6 +39,48 @@ def test_traditional_harassment_report_names_rules_and_110(servers, sender):
     assert set(case.details["behaviours"]) >= {"impersonation", "third_party_contact"}
 
 
+def test_letter_masks_the_users_numbers_and_writes_them_in_full_only_on_request(servers, sender):
+    servers.text(sender, "我要投诉易鑫车贷乱收GPS费，有事打我电话13812345678")
+    servers.text(sender, "车贷")
+    reply = servers.text(sender, "五万二")
+    assert "联系电话：138****5678" in reply and "信里写完整号码" in reply
+    reply = servers.text(sender, "信里写完整号码 13812345678")
+    assert "联系电话：13812345678" in reply and "只显示这一次" in reply
+    [case] = CaseStore(servers.cases_db_url).cases_for(sender)
+    assert "138****5678" in case.draft and "13812345678" not in case.draft + case.summary
+    with create_engine(servers.tracker_db_url, future=True).connect() as connection:
+        stored = connection.execute(
+            text("SELECT data FROM events WHERE sender_id = :sender"), {"sender": sender}
+        ).scalars().all()
+    assert any("138****5678" in row for row in stored)
+    assert not any("13812345678" in row for row in stored)  # not the user's messages, not the reply
+
+
+def test_real_apr_from_figures_sent_over_two_messages(servers, sender):
+    reply = servers.text(sender, "到手53846，每月还2523，这利息合法吗")
+    assert "还差：一共几期" in reply and "来源" in reply
+    reply = servers.text(sender, "分了36期")
+    assert "真实年化利率约 37.8%" in reply and "36%" in reply
+
+
+def test_deleting_my_data_leaves_nothing_in_the_case_or_tracker_tables(servers, sender):
+    servers.text(sender, "我要投诉易鑫车贷乱收GPS费，电话13812345678")
+    servers.text(sender, "车贷")
+    assert CASE_NUMBER.search(servers.text(sender, "五万二"))
+    reply = servers.text(sender, "删除我的信息")
+    assert "1 个案件" in reply and "确定删除" in reply
+    assert len(CaseStore(servers.cases_db_url).cases_for(sender)) == 1  # not before the confirmation
+    assert "已删除：1 个案件" in servers.text(sender, "确定删除")
+
+    assert CaseStore(servers.cases_db_url).cases_for(sender) == []
+    with create_engine(servers.tracker_db_url, future=True).connect() as connection:
+        count = connection.execute(
+            text("SELECT COUNT(*) FROM events WHERE sender_id = :sender"), {"sender": sender}
+        ).scalar_one()
+    assert count == 0
+    assert "还没有你的案件记录" in servers.text(sender, "查一下我的投诉进度")
+
+
 def test_negotiation_explains_options_honestly(servers, sender):
     # The loan type comes with the first message, so the form goes straight to the debt.
     assert "一共欠多少钱" in servers.text(sender, "我信用卡逾期了还不上，想协商分期")

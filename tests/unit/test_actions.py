@@ -66,6 +66,13 @@ async def test_letter_header_carries_the_numbers_the_user_gave_masked(tracker_fa
     assert "13812345678" not in event["value"] and "1101051990" not in event["value"]
 
 
+async def test_letter_header_keeps_numbers_the_tracker_store_already_masked(tracker_factory, dispatcher, domain):
+    events = _said("电话138****5678", "车贷")  # an earlier turn, read back from the tracker store
+    [event] = await ActionDraftComplaint().run(dispatcher, tracker_factory(COMPLAINT, events=events, text="车贷"), domain)
+    assert "联系电话：138****5678　身份证号：（身份证号）" in event["value"]
+    assert responses(dispatcher)[-1] == "utter_contact_masked"
+
+
 async def test_letter_header_without_numbers_keeps_placeholders(tracker_factory, dispatcher, domain):
     [event] = await ActionDraftComplaint().run(dispatcher, tracker_factory({"platform": "易鑫"}), domain)
     assert "联系电话：（电话）　身份证号：（身份证号）" in event["value"]
@@ -85,7 +92,15 @@ async def test_full_numbers_on_request_are_shown_but_not_stored(tracker_factory,
     assert "电话138****5678打过来" in letter  # only the header field changes
 
 
-async def test_full_numbers_requested_without_a_number_or_a_letter(tracker_factory, dispatcher, domain):
+async def test_full_numbers_after_the_case_was_recorded_use_its_letter(tracker_factory, dispatcher, domain, case_db):
+    CaseStore(case_db).create_case("erin", "complaint", draft="投诉人：（姓名）　联系电话：138****5678　身份证号：（身份证号）")
+    text = "信里写完整号码 13812345678"
+    tracker = tracker_factory(text=text, intent="include_contact_details", sender_id="erin")  # the draft slot is empty
+    await ActionIncludeContactDetails().run(dispatcher, tracker, domain)
+    assert "联系电话：13812345678" in rendered(dispatcher, "utter_letter_part")["part"]
+
+
+async def test_full_numbers_requested_without_a_number_or_a_letter(tracker_factory, dispatcher, domain, case_db):
     asked = tracker_factory({"case_draft": "联系电话：（电话）"}, text="号码写全", intent="include_contact_details")
     assert await ActionIncludeContactDetails().run(dispatcher, asked, domain) == []
     assert responses(dispatcher) == ["utter_ask_contact_numbers"]
@@ -269,3 +284,24 @@ async def test_record_case_database_down_keeps_the_answers(tracker_factory, disp
 async def test_record_case_without_completed_form_does_nothing(tracker_factory, dispatcher, domain, case_db):
     assert await ActionRecordCase().run(dispatcher, tracker_factory({}), domain) == []
     assert dispatcher.messages == []
+
+
+async def test_record_harassment_case_keeps_the_incident_channel_and_region(tracker_factory, dispatcher, domain, case_db):
+    def said(text, entities=()):
+        return {"event": "user", "text": text, "input_channel": "rest",
+                "parse_data": {"intent": {"name": "inform"}, "entities": list(entities)}}
+
+    events = [
+        said("催收凌晨两点打给我妈", [{"entity": "time_of_day", "value": "凌晨两点"}]),
+        {"event": "active_loop", "name": "harassment_form"},
+        said("分期乐"),
+        {"event": "active_loop", "name": None},
+    ]
+    slots = {"platform": "分期乐", "harassment_detail": "凌晨两点打给我妈，电话13812345678",
+             "harassment_types": ["third_party_contact"], "city": "深圳"}
+    await ActionRecordCase().run(dispatcher, tracker_factory(slots, events=events, sender_id="dora"), domain)
+    store = CaseStore(case_db)
+    [case] = store.cases_for("dora")
+    assert (case.channel, case.region, case.status) == ("rest", "深圳", "open")
+    assert store.incidents(case.case_number) == [{
+        "occurred": "凌晨两点", "behaviours": ["third_party_contact"], "description": "凌晨两点打给我妈，电话138****5678"}]

@@ -61,8 +61,17 @@ def test_crisis_guard_acts_on_a_distress_ranking_above_its_threshold():
 
 
 def test_crisis_guard_takes_its_threshold_from_the_pipeline_config():
-    assert CrisisGuard.create({"ranking_threshold": 0.1}, None, None, None).ranking_threshold == 0.1
+    guard = CrisisGuard.create({"ranking_threshold": 0.1, "ranking_min_chars": 8}, None, None, None)
+    assert (guard.ranking_threshold, guard.ranking_min_chars) == (0.1, 8)
     assert CrisisGuard.create({}, None, None, None).ranking_threshold is None
+
+
+def test_crisis_guard_ignores_the_ranking_of_a_short_message():
+    ranking = [("stop", 0.6), ("express_distress", 0.2)]
+    guard = CrisisGuard(ranking_threshold=0.1, ranking_min_chars=8)
+    assert guard.process([_ranked("不聊了，结束吧", ranking)])[0].get(INTENT)["name"] == "stop"
+    assert guard.process([_ranked("不聊了，今天就到这里结束吧", ranking)])[0].get(INTENT)["name"] == "express_distress"
+    assert guard.process([_ranked("不想活了", ranking)])[0].get(INTENT)["name"] == "express_distress"  # the lexicon
 
 
 def test_crisis_guard_ranking_needs_content():
@@ -102,14 +111,15 @@ def test_no_content_guard_keeps_real_text():
 @pytest.mark.parametrize(
     "text, intent",
     [("好", "affirm"), ("好的呀", "affirm"), ("OK!", "affirm"), ("對的", "affirm"), ("嗯嗯", "affirm"),
-     ("不用了", "deny"), ("No", "deny"), ("不要啦", "deny"), ("不是的", "deny")],
+     ("不用了", "deny"), ("No", "deny"), ("不要啦", "deny"), ("不是的", "deny"),
+     ("确定删除", "affirm"), ("不知道", "inform"), ("不清楚啊", "inform"), ("記不清了", "inform")],
 )
-def test_short_reply_classifier_reads_whole_message_yes_and_no(text, intent):
+def test_short_reply_classifier_reads_whole_message_yes_no_and_dont_know(text, intent):
     [message] = ShortReplyClassifier().process([_classified(text, "greet")])
     assert message.get(INTENT) == {"name": intent, "confidence": 1.0}
 
 
-@pytest.mark.parametrize("text", ["好的，那我想问一下征信", "不还钱会坐牢吗", "我不要分期"])
+@pytest.mark.parametrize("text", ["好的，那我想问一下征信", "不还钱会坐牢吗", "我不要分期", "不知道怎么办"])
 def test_short_reply_classifier_leaves_longer_messages_alone(text):
     [message] = ShortReplyClassifier().process([_classified(text, "ask_credit_report")])
     assert message.get(INTENT)["name"] == "ask_credit_report"

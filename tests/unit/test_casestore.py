@@ -1,0 +1,145 @@
+"""The case store on a real SQLite database: migrations, history, letters, incidents, deletion."""
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+
+from borrower.casestore import MIGRATIONS_DIR, Base, CaseError, CaseStore
+
+
+def _config(connection):
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+@pytest.fixture
+def url(tmp_path):
+    return f"sqlite:///{tmp_path / 'cases.db'}"
+
+
+def test_migrations_build_exactly_the_models_schema(url):
+    CaseStore(url)
+    with create_engine(url).connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+
+
+def test_upgrade_from_the_first_revision_keeps_cases_and_their_drafts(url):
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "0001")
+        connection.execute(text(
+            "INSERT INTO cases (case_number, sender_id, category, details, draft, status, created_at, updated_at) "
+            "VALUES ('TS-2611-AAAAA', 'alice', 'complaint', '{}', '投诉书（草稿）', 'open', "
+            "'2026-11-01 10:00:00', '2026-11-01 10:00:00')"
+        ))
+    store = CaseStore(url)  # upgrades to the newest revision
+    [case] = store.cases_for("alice")
+    assert case.case_number == "TS-2611-AAAAA" and case.draft == "投诉书（草稿）"
+    assert [status for status, _by, _at in case.history] == ["open"]
+    assert "draft" not in {column["name"] for column in inspect(engine).get_columns("cases")}
+
+
+def test_a_database_made_before_migrations_is_recognised_and_upgraded(url):
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "0001")
+        connection.execute(text("DROP TABLE alembic_version"))  # as create_all left it
+    CaseStore(url)
+    assert {"status_events", "documents", "incidents"} <= set(inspect(engine).get_table_names())
+
+
+def test_downgrade_to_the_first_revision_puts_the_latest_letter_back(url):
+    store = CaseStore(url)
+    case = store.create_case("alice", "negotiation", draft="申请书 v1")
+    store.add_document(case.case_number, "申请书 v2")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        command.downgrade(_config(connection), "0001")
+        assert connection.execute(text("SELECT draft FROM cases")).scalar_one() == "申请书 v2"
+
+
+def test_a_case_keeps_its_history_letters_and_incidents(url):
+    store = CaseStore(url)
+    case = store.create_case(
+        "alice", "harassment", channel="rest", platform="分期乐", region="广东 深圳",
+        incidents=[{"occurred": "凌晨两点", "behaviours": ["third_party_contact"], "description": "打给我妈"}],
+    )
+    assert (case.channel, case.region, case.status, case.draft) == ("rest", "广东 深圳", "open", None)
+    assert store.incidents(case.case_number) == [
+        {"occurred": "凌晨两点", "behaviours": ["third_party_contact"], "description": "打给我妈"}]
+    assert store.add_document(case.case_number, "投诉书 v1") == 1
+    assert store.add_document(case.case_number, "投诉书 v2") == 2
+    assert store.get(case.case_number).draft == "投诉书 v2"
+
+    store.set_status(case.case_number, "submitted", "staff:wang", note="已寄出")
+    updated = store.set_status(case.case_number, "awaiting_reply", "user")
+    assert [(status, by) for status, by, _at in updated.history] == [
+        ("open", "assistant"), ("submitted", "staff:wang"), ("awaiting_reply", "user")]
+
+
+@pytest.mark.parametrize("start, target", [("open", "resolved"), ("open", "awaiting_reply"), ("open", "nonsense")])
+def test_status_moves_only_along_the_workflow(url, start, target):
+    store = CaseStore(url)
+    case = store.create_case("alice", "complaint")
+    with pytest.raises(CaseError):
+        store.set_status(case.case_number, target, "staff:wang")
+    assert store.get(case.case_number).status == start
+
+
+def test_unknown_case_and_category_are_refused(url):
+    store = CaseStore(url)
+    with pytest.raises(CaseError):
+        store.get("TS-2611-ZZZZZ")
+    with pytest.raises(CaseError):
+        store.create_case("alice", "lottery")
+
+
+def test_deletion_takes_history_letters_and_incidents_along_and_spares_others(url):
+    store = CaseStore(url)
+    store.create_case("alice", "complaint", draft="投诉书",
+                      incidents=[{"behaviours": ["threats"], "description": "威胁我"}])
+    store.create_case("bob", "negotiation", draft="申请书")
+    assert store.delete_for("alice") == 1
+    with create_engine(url).connect() as connection:
+        for table, left in (("cases", 1), ("status_events", 1), ("documents", 1), ("incidents", 0)):
+            assert connection.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one() == left, table
+
+
+def test_staff_cli_lists_shows_moves_and_exports(url, tmp_path, capsys):
+    import csv
+    import io
+
+    from borrower.cases import main
+
+    store = CaseStore(url)
+    first = store.create_case("alice", "complaint", platform="易鑫", amount=52000, draft="投诉书（草稿）")
+    store.create_case("bob", "harassment", platform="分期乐",
+                      incidents=[{"occurred": "凌晨两点", "behaviours": ["threats"], "description": "威胁我"}])
+
+    out = io.StringIO()
+    assert main(["list", "--category", "complaint"], out, url) == 0
+    [line] = out.getvalue().splitlines()
+    assert line.startswith(first.case_number) and "易鑫" in line and "52,000" in line
+
+    out = io.StringIO()
+    assert main(["set-status", first.case_number.lower(), "submitted", "--by", "wang", "--note", "已寄出"], out, url) == 0
+    assert out.getvalue().strip() == f"{first.case_number}: submitted"
+    out = io.StringIO()
+    assert main(["show", first.case_number], out, url) == 0
+    shown = out.getvalue()
+    assert "submitted      staff:wang" in shown and "投诉书（草稿）" in shown
+
+    assert main(["set-status", first.case_number, "open", "--by", "wang"], io.StringIO(), url) == 2
+    assert "cannot become 'open'" in capsys.readouterr().err
+    assert main(["show", "TS-2611-ZZZZZ"], io.StringIO(), url) == 2
+
+    target = tmp_path / "cases.csv"
+    assert main(["export", "--out", str(target)], io.StringIO(), url) == 0
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert [row["status"] for row in rows] == ["submitted", "open"] and rows[1]["platform"] == "分期乐"
