@@ -12,6 +12,7 @@ postgresql+psycopg2://user:pass@host/db.
 
 import os
 import secrets
+import unicodedata
 from pathlib import Path
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -147,6 +148,17 @@ class CaseRecord:
         )
 
 
+MAX_TEXT = 20_000  # characters of a summary or letter; a letter is about 1,500
+
+
+def _fit(value: Optional[str], length: int) -> Optional[str]:
+    """The text without control characters (NUL is refused by PostgreSQL), cut to `length`."""
+    if value is None:
+        return None
+    text = "".join(ch for ch in str(value) if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
 def new_case_number(now: Optional[datetime] = None) -> str:
     """E.g. TS-2611-7K3QX: year and month, then 5 random Crockford base32 characters."""
     now = now or _now()
@@ -214,6 +226,11 @@ class CaseStore:
         """A new open case with its letter (version 1) and incidents, under a fresh number."""
         if category not in CATEGORIES:
             raise CaseError(f"unknown case category {category!r}")
+        channel, platform, institution_type, loan_type, region = (
+            _fit(value, Case.__table__.c[name].type.length) for name, value in (
+                ("channel", channel), ("platform", platform), ("institution_type", institution_type),
+                ("loan_type", loan_type), ("region", region)))
+        summary, draft = _fit(summary, MAX_TEXT), _fit(draft, MAX_TEXT)
         for _ in range(5):  # a clash of random numbers is rare; try again with a new one
             with Session(self.engine) as session:
                 row = Case(
@@ -224,7 +241,11 @@ class CaseStore:
                 row.history.append(StatusEvent(status="open", changed_by="assistant"))
                 if draft:
                     row.documents.append(Document(kind=DOCUMENT_KINDS.get(category, "letter"), version=1, body=draft))
-                row.incidents.extend(Incident(**incident) for incident in incidents)
+                row.incidents.extend(
+                    Incident(occurred=_fit(incident.get("occurred"), 100), behaviours=list(incident.get("behaviours") or []),
+                             description=_fit(incident.get("description"), MAX_TEXT))
+                    for incident in incidents
+                )
                 session.add(row)
                 try:
                     session.commit()
@@ -277,7 +298,7 @@ class CaseStore:
                 raise CaseError(f"{case_number} is {row.status}; it cannot become {status!r} "
                                 f"(next: {', '.join(sorted(_NEXT_STATUSES[row.status]))})")
             row.status = status
-            row.history.append(StatusEvent(status=status, changed_by=changed_by, note=note))
+            row.history.append(StatusEvent(status=status, changed_by=_fit(changed_by, 100), note=_fit(note, MAX_TEXT)))
             session.commit()
             return CaseRecord.of(row)
 
@@ -289,7 +310,7 @@ class CaseStore:
             version = 1 + (session.execute(
                 select(func.max(Document.version)).where(Document.case_id == row.id, Document.kind == kind)
             ).scalar() or 0)
-            row.documents.append(Document(kind=kind, version=version, body=body))
+            row.documents.append(Document(kind=kind, version=version, body=_fit(body, MAX_TEXT)))
             row.updated_at = _now()
             session.commit()
             return version

@@ -17,9 +17,29 @@ def _config(connection):
     return config
 
 
-@pytest.fixture
-def url(tmp_path):
-    return f"sqlite:///{tmp_path / 'cases.db'}"
+@pytest.fixture(scope="module")
+def postgres_server():
+    from tests.support import postgres
+
+    missing = postgres.available()
+    if missing:
+        pytest.skip(f"!!! CASE STORE NOT TESTED ON POSTGRESQL: {missing} !!!")
+    yield from postgres.running_server()
+
+
+_databases = iter(range(1, 10_000))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    """Every test of the case store runs on SQLite and on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'cases.db'}"
+    server = request.getfixturevalue("postgres_server")
+    name = f"cases_{next(_databases)}"
+    with create_engine(server, isolation_level="AUTOCOMMIT").connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    return server.rsplit("/", 1)[0] + f"/{name}"
 
 
 def test_migrations_build_exactly_the_models_schema(url):
@@ -143,3 +163,33 @@ def test_staff_cli_lists_shows_moves_and_exports(url, tmp_path, capsys):
     assert main(["export", "--out", str(target)], io.StringIO(), url) == 0
     rows = list(csv.DictReader(target.open(encoding="utf-8")))
     assert [row["status"] for row in rows] == ["submitted", "open"] and rows[1]["platform"] == "分期乐"
+
+
+def test_hostile_and_oversized_text_is_stored_safely(url):
+    store = CaseStore(url)
+    sql = "'); DROP TABLE cases; --"
+    case = store.create_case(
+        "alice'; --", "complaint", platform="平" * 500 + sql, summary="x\x00y\x07z\n" + "长" * 30_000,
+        region="<script>", draft=sql, incidents=[{"description": "a\x00b", "behaviours": ["threats"]}],
+    )
+    stored = store.get(case.case_number)
+    assert len(stored.platform) == 100 and stored.platform.endswith("…")
+    assert stored.summary.startswith("xyz\n") and len(stored.summary) == 20_000
+    assert stored.draft == sql and stored.region == "<script>" and stored.sender_id == "alice'; --"
+    assert store.incidents(case.case_number)[0]["description"] == "ab"
+    assert [c.case_number for c in store.cases_for("alice'; --")] == [case.case_number]
+
+
+def test_fifty_conversations_creating_cases_at_once_get_fifty_rows_and_numbers(url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = CaseStore(url)  # one per action server, shared by every conversation it serves
+
+    def create(index):
+        return store.create_case(f"user-{index}", "harassment", summary=f"第{index}个").case_number
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        numbers = list(pool.map(create, range(50)))
+    assert len(set(numbers)) == 50
+    with create_engine(url).connect() as connection:
+        assert connection.execute(text("SELECT COUNT(DISTINCT sender_id) FROM cases")).scalar_one() == 50
