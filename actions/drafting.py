@@ -53,21 +53,19 @@ def _user_texts(tracker: Tracker) -> List[Text]:
     return texts if texts and texts[0] == latest else [latest] + texts
 
 
-def contact_given(tracker: Tracker) -> Contact:
-    """The newest phone and ID numbers, unmasked, in the user's messages."""
+def contact_given(tracker: Tracker, masked_too: bool = False) -> Contact:
+    """The newest phone and ID numbers in the user's messages, as written. With `masked_too`,
+    numbers already masked count as well: messages of earlier turns come back from the tracker
+    store masked (components/tracker_store.py)."""
     texts = _user_texts(tracker)
-    phone = next(filter(None, (find_mobile(text) for text in texts)), None)
-    id_number = next(filter(None, (find_id_card(text) for text in texts)), None)
+    phone = next(filter(None, (find_mobile(text, masked_too) for text in texts)), None)
+    id_number = next(filter(None, (find_id_card(text, masked_too) for text in texts)), None)
     return Contact(phone, id_number)
 
 
 def contact_for_letter(tracker: Tracker) -> Contact:
-    """The newest phone and ID numbers the user gave, masked. Messages of earlier turns come
-    back from the tracker store already masked (components/tracker_store.py)."""
-    texts = _user_texts(tracker)
-    phone = next(filter(None, (find_mobile(text, masked_too=True) for text in texts)), None)
-    id_number = next(filter(None, (find_id_card(text, masked_too=True) for text in texts)), None)
-    return Contact(phone, id_number).masked()
+    """The numbers the user gave, masked, for a letter's header."""
+    return contact_given(tracker, masked_too=True).masked()
 
 
 # The header fields of both letter templates, where the contact numbers go.

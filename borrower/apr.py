@@ -180,10 +180,10 @@ class LoanFigures:
         )
 
     def terms(self) -> Optional[LoanTerms]:
-        received = self.money_received
-        if self.missing or received is None or self.payment is None or not self.months:
+        if self.missing:
             return None
-        principal = self.principal if self.principal not in (None, received) else None
+        received = self.money_received
+        principal = self.principal if self.principal != received else None
         return LoanTerms(received=received, payment=self.payment, months=self.months, principal=principal)
 
 

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, declarative_base, relationship
+from sqlalchemy.orm import Session, declarative_base, relationship, validates
 
 from borrower.paths import VAR_DIR
 
@@ -53,6 +53,28 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+MAX_TEXT = 20_000  # characters of a summary or letter; a letter is about 1,500
+
+
+def _fit(value: Optional[str], length: int) -> Optional[str]:
+    """The text without control characters (NUL is refused by PostgreSQL), cut to `length`."""
+    if value is None:
+        return None
+    text = "".join(ch for ch in str(value) if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _fitted(*columns: str) -> Any:
+    """A validator for the models: text written to these columns loses its control characters
+    and is cut to the column's length (MAX_TEXT for unbounded text), whatever writes it."""
+
+    @validates(*columns)
+    def fit(self: Any, key: str, value: Optional[str]) -> Optional[str]:
+        return _fit(value, getattr(self.__table__.c[key].type, "length", None) or MAX_TEXT)
+
+    return fit
+
+
 class Case(Base):
     __tablename__ = "cases"
 
@@ -75,6 +97,7 @@ class Case(Base):
     history = relationship("StatusEvent", order_by="StatusEvent.id", cascade="all, delete-orphan")
     documents = relationship("Document", order_by="Document.id", cascade="all, delete-orphan")
     incidents = relationship("Incident", order_by="Incident.id", cascade="all, delete-orphan")
+    _fit_text = _fitted("channel", "platform", "institution_type", "loan_type", "region", "summary")
 
 
 class StatusEvent(Base):
@@ -86,6 +109,7 @@ class StatusEvent(Base):
     changed_by = Column(String(100), nullable=False)  # "assistant", "user", "staff:<name>"
     note = Column(Text)
     changed_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+    _fit_text = _fitted("changed_by", "note")
 
 
 class Document(Base):
@@ -98,6 +122,7 @@ class Document(Base):
     version = Column(Integer, nullable=False)
     body = Column(Text, nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+    _fit_text = _fitted("body")
 
 
 class Incident(Base):
@@ -112,6 +137,7 @@ class Incident(Base):
     behaviours = Column(JSON, nullable=False, default=list)
     description = Column(Text)
     created_at = Column(DateTime(timezone=True), nullable=False, default=_now)
+    _fit_text = _fitted("occurred", "description")
 
 
 DOCUMENT_KINDS = {"complaint": "complaint_letter", "negotiation": "negotiation_letter"}
@@ -146,17 +172,6 @@ class CaseRecord:
             draft=row.documents[-1].body if row.documents else None,
             history=tuple((e.status, e.changed_by, e.changed_at) for e in row.history),
         )
-
-
-MAX_TEXT = 20_000  # characters of a summary or letter; a letter is about 1,500
-
-
-def _fit(value: Optional[str], length: int) -> Optional[str]:
-    """The text without control characters (NUL is refused by PostgreSQL), cut to `length`."""
-    if value is None:
-        return None
-    text = "".join(ch for ch in str(value) if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
-    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def new_case_number(now: Optional[datetime] = None) -> str:
@@ -226,11 +241,6 @@ class CaseStore:
         """A new open case with its letter (version 1) and incidents, under a fresh number."""
         if category not in CATEGORIES:
             raise CaseError(f"unknown case category {category!r}")
-        channel, platform, institution_type, loan_type, region = (
-            _fit(value, Case.__table__.c[name].type.length) for name, value in (
-                ("channel", channel), ("platform", platform), ("institution_type", institution_type),
-                ("loan_type", loan_type), ("region", region)))
-        summary, draft = _fit(summary, MAX_TEXT), _fit(draft, MAX_TEXT)
         for _ in range(5):  # a clash of random numbers is rare; try again with a new one
             with Session(self.engine) as session:
                 row = Case(
@@ -242,8 +252,8 @@ class CaseStore:
                 if draft:
                     row.documents.append(Document(kind=DOCUMENT_KINDS.get(category, "letter"), version=1, body=draft))
                 row.incidents.extend(
-                    Incident(occurred=_fit(incident.get("occurred"), 100), behaviours=list(incident.get("behaviours") or []),
-                             description=_fit(incident.get("description"), MAX_TEXT))
+                    Incident(occurred=incident.get("occurred"), behaviours=list(incident.get("behaviours") or []),
+                             description=incident.get("description"))
                     for incident in incidents
                 )
                 session.add(row)
@@ -298,7 +308,7 @@ class CaseStore:
                 raise CaseError(f"{case_number} is {row.status}; it cannot become {status!r} "
                                 f"(next: {', '.join(sorted(_NEXT_STATUSES[row.status]))})")
             row.status = status
-            row.history.append(StatusEvent(status=status, changed_by=_fit(changed_by, 100), note=_fit(note, MAX_TEXT)))
+            row.history.append(StatusEvent(status=status, changed_by=changed_by, note=note))
             session.commit()
             return CaseRecord.of(row)
 
@@ -310,7 +320,7 @@ class CaseStore:
             version = 1 + (session.execute(
                 select(func.max(Document.version)).where(Document.case_id == row.id, Document.kind == kind)
             ).scalar() or 0)
-            row.documents.append(Document(kind=kind, version=version, body=_fit(body, MAX_TEXT)))
+            row.documents.append(Document(kind=kind, version=version, body=body))
             row.updated_at = _now()
             session.commit()
             return version
