@@ -1,6 +1,10 @@
-"""Records the case the conversation just completed, so the user can come back to it."""
+"""Records the case the conversation just completed, so the user can come back to it, and shows
+the user their cases: their own, or one asked for by number from another identity once the last
+four digits of the phone given when it was made are confirmed."""
 
 import logging
+import re
+from datetime import date
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -8,11 +12,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions.contact import phone_last4
 from actions.slots import known, loan_type_id, number, region
-from borrower.casestore import CaseStore
+from borrower.casestore import CaseRecord, CaseStore
 from borrower.knowledge import knowledge
+from borrower.lexicon import lexicon
+from borrower.progress import next_step
 from borrower.render import render
-from borrower.text import mask_pii
+from borrower.text import mask_pii, normalize
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +36,12 @@ CASE_SLOTS = {
         "loan_type", "debt_amount", "monthly_income", "essential_spending", "affordable_amount", "case_draft",
     ],
 }
+
+# Slots of the verification of a case number that is not the user's (action_case_status asks,
+# action_verify_case checks the answer).
+VERIFY_SLOT = "case_to_verify"
+ATTEMPTS_SLOT = "verify_attempts"
+MAX_ATTEMPTS = 3  # per conversation; the store also locks the case after 5 wrong answers
 
 _store: Optional[CaseStore] = None
 
@@ -88,7 +101,7 @@ def case_fields(tracker: Tracker, category: str) -> Dict[str, Any]:
             summary=detail,
             details={"detail": detail, "behaviours": behaviours},
             incidents=[{"occurred": time_said(tracker, "harassment_form"), "behaviours": behaviours,
-                        "description": detail}],
+                        "contacted": lexicon().contacted(detail), "description": detail}],
         )
     else:
         fields.update(
@@ -116,16 +129,28 @@ class ActionRecordCase(Action):
             logger.warning("action_record_case ran without a completed form; nothing recorded")
             return []
         category = FORM_CATEGORY[form]
+        fields = case_fields(tracker, category)
+        last4 = phone_last4(tracker)
         try:
-            record = case_store().create_case(
-                tracker.sender_id, category, **case_fields(tracker, category)
-            )
+            # Another harassment report against the same lender is a new incident of the open case.
+            ongoing = (case_store().open_case(tracker.sender_id, category, fields["platform"])
+                       if category == "harassment" else None)
+            if ongoing:
+                record = case_store().add_incident(ongoing.case_number, fields["incidents"][0])
+            else:
+                record = case_store().create_case(tracker.sender_id, category, phone_last4=last4, **fields)
         except (SQLAlchemyError, OSError, RuntimeError):
             # The answers stay in the slots, so the next attempt can save them.
             logger.exception("could not save a %s case", category)
             dispatcher.utter_message(response="utter_case_save_failed")
             return []
-        dispatcher.utter_message(response="utter_case_recorded", case_number=record.case_number)
+        if ongoing:
+            dispatcher.utter_message(response="utter_incident_added", case_number=record.case_number,
+                                     count=len(case_store().incidents(record.case_number)))
+        else:
+            dispatcher.utter_message(response="utter_case_recorded", case_number=record.case_number)
+            if last4:
+                dispatcher.utter_message(response="utter_case_verifiable")
         return [SlotSet(slot, None) for slot in CASE_SLOTS[category]]
 
 
@@ -136,9 +161,25 @@ def mentioned_case_number(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def show_cases(dispatcher: CollectingDispatcher, cases: List[CaseRecord], one: bool) -> None:
+    response, key = ("utter_case_detail", "case") if one else ("utter_case_list", "cases")
+    dispatcher.utter_message(response=response, **{key: render("case_status.j2", cases=cases, today=date.today(),
+                                                                kb=knowledge())})
+
+
+def remind_overdue(dispatcher: CollectingDispatcher, cases: List[CaseRecord]) -> None:
+    """For each case whose reply deadline has passed, the next step; noted so the session start
+    does not repeat it today."""
+    for case in cases:
+        advice = next_step(case, overdue=True)
+        if advice:
+            dispatcher.utter_message(response="utter_follow_up", text_block=advice)
+            case_store().mark_notified(case.case_number, date.today())
+
+
 class ActionCaseStatus(Action):
-    """The user's own cases. A number that is not theirs gets the same answer as one that does
-    not exist, so case numbers cannot be probed."""
+    """The user's own cases. A number that is not theirs is asked to be verified whether or not it
+    exists, so case numbers cannot be probed."""
 
     def name(self) -> Text:
         return "action_case_status"
@@ -158,11 +199,60 @@ class ActionCaseStatus(Action):
             dispatcher.utter_message(response="utter_case_store_unavailable")
             return []
         if number and not cases:
-            dispatcher.utter_message(response="utter_case_not_found", case_number=number)
-        elif not cases:
+            if (tracker.get_slot(ATTEMPTS_SLOT) or 0) >= MAX_ATTEMPTS:
+                dispatcher.utter_message(response="utter_verification_refused")
+                return [SlotSet(VERIFY_SLOT, None)]
+            dispatcher.utter_message(response="utter_ask_case_verification", case_number=number)
+            return [SlotSet(VERIFY_SLOT, number)]
+        if not cases:
             dispatcher.utter_message(response="utter_no_cases")
         else:
-            response = "utter_case_detail" if number else "utter_case_list"
-            key = "case" if number else "cases"
-            dispatcher.utter_message(response=response, **{key: render("case_status.j2", cases=cases)})
-        return []
+            show_cases(dispatcher, cases, one=bool(number))
+            remind_overdue(dispatcher, [case for case in cases if case.overdue(date.today())])
+        return [SlotSet(VERIFY_SLOT, None)]
+
+
+_FOUR_DIGITS = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
+_PHONE = re.compile(r"(?<![0-9])1[3-9][0-9](?:[0-9]{4}|\*{4})([0-9]{4})(?![0-9])")
+
+
+def digits_given(text: Optional[Text]) -> Optional[str]:
+    """The last four digits of a phone in the answer: 「5678」「尾号5678」 or the whole number."""
+    cleaned = normalize(text)
+    phone = _PHONE.search(cleaned)
+    if phone:
+        return phone.group(1)
+    found = _FOUR_DIGITS.findall(cleaned)
+    return found[-1] if len(found) == 1 else None
+
+
+class ActionVerifyCase(Action):
+    """The answer to utter_ask_case_verification: the case is shown when the digits match. Wrong
+    digits, an unknown number and a case without a phone get the same answer."""
+
+    def name(self) -> Text:
+        return "action_verify_case"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        number = tracker.get_slot(VERIFY_SLOT)
+        if not number:
+            dispatcher.utter_message(response="utter_no_verification_pending")
+            return []
+        digits = digits_given(tracker.latest_message.get("text"))
+        if digits is None:
+            dispatcher.utter_message(response="utter_verification_no_digits")
+            return [SlotSet(VERIFY_SLOT, None)]
+        attempts = int(tracker.get_slot(ATTEMPTS_SLOT) or 0) + 1
+        try:
+            case = case_store().verify(number, digits)
+        except (SQLAlchemyError, OSError):
+            logger.exception("could not verify a case number")
+            dispatcher.utter_message(response="utter_case_store_unavailable")
+            return [SlotSet(VERIFY_SLOT, None)]
+        if case is None:
+            dispatcher.utter_message(response="utter_case_not_verified")
+            return [SlotSet(VERIFY_SLOT, None), SlotSet(ATTEMPTS_SLOT, float(attempts))]
+        show_cases(dispatcher, [case], one=True)
+        return [SlotSet(VERIFY_SLOT, None), SlotSet(ATTEMPTS_SLOT, 0.0)]

@@ -4,12 +4,12 @@ addressed along the escalation ladder, and the repayment negotiation request
 
 The assistant never asks for a phone or ID number. When the user gave one, the letter carries it
 masked (138****5678); only when the user asks for the full numbers is the letter shown again with
-them, and that copy is not stored: the case keeps the masked draft.
+them. That copy is not stored: the case keeps the masked letter, and the numbers themselves are
+kept with the recorded case only encrypted (borrower/secret.py), for the next such request.
 """
 
 import logging
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, Dict, List, Optional, Text
 
@@ -19,53 +19,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.cases import case_store
+from actions.contact import Contact, contact_for_letter, contact_given
 from actions.slots import known, loan_type_id, number, region
 from borrower.advice import RepaymentPlans, complaint_ladder, letter_rules
+from borrower.casestore import CaseRecord
 from borrower.knowledge import knowledge
 from borrower.render import render
-from borrower.text import find_id_card, find_mobile, mask_pii, split_for_chat
+from borrower.text import mask_pii, split_for_chat
 
 logger = logging.getLogger(__name__)
 
 
 def _today() -> str:
     return f"{date.today():%Y年%m月%d日}"
-
-
-@dataclass(frozen=True)
-class Contact:
-    """The phone and ID numbers the user gave, unmasked; None where they gave none."""
-
-    phone: Optional[str] = None
-    id_number: Optional[str] = None
-
-    def __bool__(self) -> bool:
-        return bool(self.phone or self.id_number)
-
-    def masked(self) -> "Contact":
-        return Contact(mask_pii(self.phone) or None, mask_pii(self.id_number) or None)
-
-
-def _user_texts(tracker: Tracker) -> List[Text]:
-    """The user's messages, newest first (the latest message even when events lack it)."""
-    texts = [event.get("text") or "" for event in reversed(tracker.events) if event.get("event") == "user"]
-    latest = tracker.latest_message.get("text") or ""
-    return texts if texts and texts[0] == latest else [latest] + texts
-
-
-def contact_given(tracker: Tracker, masked_too: bool = False) -> Contact:
-    """The newest phone and ID numbers in the user's messages, as written. With `masked_too`,
-    numbers already masked count as well: messages of earlier turns come back from the tracker
-    store masked (components/tracker_store.py)."""
-    texts = _user_texts(tracker)
-    phone = next(filter(None, (find_mobile(text, masked_too) for text in texts)), None)
-    id_number = next(filter(None, (find_id_card(text, masked_too) for text in texts)), None)
-    return Contact(phone, id_number)
-
-
-def contact_for_letter(tracker: Tracker) -> Contact:
-    """The numbers the user gave, masked, for a letter's header."""
-    return contact_given(tracker, masked_too=True).masked()
 
 
 # The header fields of both letter templates, where the contact numbers go.
@@ -145,20 +111,34 @@ class ActionDraftComplaint(Action):
         return [SlotSet("case_draft", letter)]
 
 
-def latest_recorded_letter(sender_id: Text) -> Optional[Text]:
-    """The letter of the user's newest recorded case (recording clears the draft slot)."""
+def latest_recorded_letter(sender_id: Text) -> Optional[CaseRecord]:
+    """The user's newest recorded case that has a letter (recording clears the draft slot)."""
     try:
-        drafts = [case.draft for case in case_store().cases_for(sender_id) if case.draft]
+        cases = [case for case in case_store().cases_for(sender_id) if case.draft]
     except (SQLAlchemyError, OSError):
         logger.exception("could not read the recorded letters")
         return None
-    return drafts[-1] if drafts else None
+    return cases[-1] if cases else None
+
+
+def stored_contact(case: Optional[CaseRecord]) -> Contact:
+    """The numbers kept encrypted with the case, when the user asked for them before."""
+    if case is None:
+        return Contact()
+    try:
+        kept = case_store().contact(case.case_number)
+    except (SQLAlchemyError, OSError):
+        logger.exception("could not read the stored contact numbers")
+        return Contact()
+    return Contact(kept.get("phone"), kept.get("id_number"))
 
 
 class ActionIncludeContactDetails(Action):
-    """The user asked for their full phone / ID number in the letter: the last draft again with
-    the numbers of their latest message (or, failing that, of earlier ones) in full. Shown only;
-    the stored draft stays masked."""
+    """The user asked for their full phone / ID number in the letter: the last letter again with
+    the numbers in full — those of their latest message (or earlier ones of this turn's tracker),
+    else those kept with the case from an earlier request. Numbers given for a recorded case's
+    letter are kept with it, encrypted (borrower/secret.py), so the user can ask again later;
+    the stored letter itself stays masked."""
 
     def name(self) -> Text:
         return "action_include_contact_details"
@@ -166,11 +146,21 @@ class ActionIncludeContactDetails(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        draft = known(tracker, "case_draft") or latest_recorded_letter(tracker.sender_id)
+        draft = known(tracker, "case_draft")
+        case = None if draft else latest_recorded_letter(tracker.sender_id)
+        if case is not None:
+            draft = case.draft
         if not draft:
             dispatcher.utter_message(response="utter_no_letter_yet")
             return []
         contact = contact_given(tracker)
+        if contact and case is not None:
+            try:
+                case_store().store_contact(case.case_number, {"phone": contact.phone, "id_number": contact.id_number})
+            except (SQLAlchemyError, OSError):
+                logger.exception("could not keep the contact numbers with case %s", case.case_number)
+        elif not contact:
+            contact = stored_contact(case)
         if not contact:
             dispatcher.utter_message(response="utter_ask_contact_numbers")
             return []

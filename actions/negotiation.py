@@ -7,7 +7,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.drafting import contact_for_letter, negotiation_letter, send_letter
+from actions.contact import contact_for_letter
+from actions.drafting import negotiation_letter, send_letter
 from actions.slots import loan_type_id, number
 from borrower.advice import repayment_plans
 from borrower.knowledge import knowledge

@@ -15,13 +15,14 @@ import secrets
 import unicodedata
 from pathlib import Path
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from collections import deque
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import (
-    JSON, Column, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine,
+    JSON, Column, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine,
     event, func, inspect, select,
 )
 from sqlalchemy.engine import Engine
@@ -29,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, declarative_base, relationship, validates
 
 from borrower.paths import VAR_DIR
+from borrower.secret import decrypt, encrypt, keyed_hash, same_hash
 
 Base = declarative_base()
 
@@ -38,11 +40,18 @@ CATEGORIES = ("complaint", "harassment", "negotiation")
 STATUSES = ("open", "submitted", "awaiting_reply", "resolved", "closed")
 _NEXT_STATUSES = {
     "open": {"submitted", "closed"},
-    "submitted": {"awaiting_reply", "resolved", "closed"},
-    "awaiting_reply": {"resolved", "closed"},
+    "submitted": {"submitted", "awaiting_reply", "resolved", "closed"},
+    "awaiting_reply": {"submitted", "resolved", "closed"},
     "resolved": {"open", "closed"},
     "closed": {"open"},
 }
+# Where a case waits for a body's reply; a new submission (the next step up) is allowed from there.
+WAITING = ("submitted", "awaiting_reply")
+FINISHED = ("resolved", "closed")
+# Verification of a case number asked from another identity: after this many wrong answers the
+# case cannot be verified for a day (10,000 possible last four digits).
+MAX_VERIFY_FAILURES = 5
+VERIFY_LOCK = timedelta(days=1)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Crockford base32 without I, L, O, U: no look-alike characters when read out or typed.
 _CASE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -93,6 +102,17 @@ class Case(Base):
     status = Column(String(20), nullable=False, default="open")
     created_at = Column(DateTime(timezone=True), nullable=False, default=_now)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=_now, onupdate=_now)
+    # The body the case was last submitted to (knowledge/follow_up.yml) and when its reply is due.
+    follow_up_body = Column(String(40))
+    follow_up_due = Column(Date)
+    follow_up_notified = Column(Date)  # when the user was last told the reply is overdue
+    # Keyed hash of the case number and the last four digits of the phone the user gave; a
+    # case number asked from another identity is shown only when they match.
+    verifier = Column(String(64))
+    verify_failures = Column(Integer, nullable=False, default=0, server_default="0")
+    verify_locked_until = Column(DateTime(timezone=True))
+    # Encrypted phone / ID numbers, only once the user asked for them in full in their letter.
+    contact_secret = Column(Text)
 
     history = relationship("StatusEvent", order_by="StatusEvent.id", cascade="all, delete-orphan")
     documents = relationship("Document", order_by="Document.id", cascade="all, delete-orphan")
@@ -126,8 +146,8 @@ class Document(Base):
 
 
 class Incident(Base):
-    """One harassment event as the user described it (masked): when, which behaviours (who was
-    contacted is the third_party_contact behaviour and the description), what was said or done."""
+    """One harassment event as the user described it (masked): when, which behaviours, who was
+    contacted, what was said or done."""
 
     __tablename__ = "incidents"
 
@@ -135,6 +155,7 @@ class Incident(Base):
     case_id = Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), index=True, nullable=False)
     occurred = Column(String(100))  # as the user said it: 凌晨两点, 昨天晚上
     behaviours = Column(JSON, nullable=False, default=list)
+    contacted = Column(JSON)  # who the collector contacted: 我妈, 同事, 通讯录 …
     description = Column(Text)
     created_at = Column(DateTime(timezone=True), nullable=False, default=_now)
     _fit_text = _fitted("occurred", "description")
@@ -161,8 +182,15 @@ class CaseRecord:
     status: str
     created_at: datetime
     updated_at: datetime
+    follow_up_body: Optional[str]
+    follow_up_due: Optional[date]
+    follow_up_notified: Optional[date]
     draft: Optional[str]  # the latest version of its letter
     history: Tuple[Tuple[str, str, datetime], ...]  # (status, changed_by, changed_at)
+
+    def overdue(self, today: date) -> bool:
+        """Waiting for a reply whose deadline has passed."""
+        return self.status in WAITING and self.follow_up_due is not None and self.follow_up_due < today
 
     @classmethod
     def of(cls, row: Case) -> "CaseRecord":
@@ -237,8 +265,10 @@ class CaseStore:
         details: Optional[Dict[str, Any]] = None,
         draft: Optional[str] = None,
         incidents: Iterable[Dict[str, Any]] = (),
+        phone_last4: Optional[str] = None,
     ) -> CaseRecord:
-        """A new open case with its letter (version 1) and incidents, under a fresh number."""
+        """A new open case with its letter (version 1) and incidents, under a fresh number. With
+        `phone_last4`, the case number can later be verified from another identity."""
         if category not in CATEGORIES:
             raise CaseError(f"unknown case category {category!r}")
         for _ in range(5):  # a clash of random numbers is rare; try again with a new one
@@ -248,14 +278,12 @@ class CaseStore:
                     platform=platform, institution_type=institution_type, loan_type=loan_type, amount=amount,
                     region=region, summary=summary, details=details or {}, status="open",
                 )
+                if phone_last4:
+                    row.verifier = keyed_hash(row.case_number, phone_last4)
                 row.history.append(StatusEvent(status="open", changed_by="assistant"))
                 if draft:
                     row.documents.append(Document(kind=DOCUMENT_KINDS.get(category, "letter"), version=1, body=draft))
-                row.incidents.extend(
-                    Incident(occurred=incident.get("occurred"), behaviours=list(incident.get("behaviours") or []),
-                             description=incident.get("description"))
-                    for incident in incidents
-                )
+                row.incidents.extend(_incident(incident) for incident in incidents)
                 session.add(row)
                 try:
                     session.commit()
@@ -296,8 +324,23 @@ class CaseStore:
 
     def incidents(self, case_number: str) -> List[Dict[str, Any]]:
         with Session(self.engine) as session:
-            return [{"occurred": i.occurred, "behaviours": i.behaviours, "description": i.description}
-                    for i in self._one(session, case_number).incidents]
+            return [{"occurred": i.occurred, "behaviours": i.behaviours, "contacted": i.contacted or [],
+                     "description": i.description} for i in self._one(session, case_number).incidents]
+
+    def add_incident(self, case_number: str, incident: Dict[str, Any]) -> CaseRecord:
+        with Session(self.engine) as session:
+            row = self._one(session, case_number)
+            row.incidents.append(_incident(incident))
+            row.updated_at = _now()
+            session.commit()
+            return CaseRecord.of(row)
+
+    def open_case(self, sender_id: str, category: str, platform: Optional[str]) -> Optional[CaseRecord]:
+        """The user's newest unfinished case of this category against this platform."""
+        with Session(self.engine) as session:
+            rows = [row for row in self._query(session, sender_id=sender_id, category=category, platform=platform)
+                    if row.status not in FINISHED]
+            return CaseRecord.of(rows[-1]) if rows else None
 
     def set_status(self, case_number: str, status: str, changed_by: str, note: Optional[str] = None) -> CaseRecord:
         """Moves the case to `status` along open → submitted → awaiting_reply → resolved / closed
@@ -309,8 +352,78 @@ class CaseStore:
                                 f"(next: {', '.join(sorted(_NEXT_STATUSES[row.status]))})")
             row.status = status
             row.history.append(StatusEvent(status=status, changed_by=changed_by, note=note))
+            if status not in WAITING:
+                row.follow_up_body = row.follow_up_due = row.follow_up_notified = None
             session.commit()
             return CaseRecord.of(row)
+
+    def advance(self, case_number: str, status: str, changed_by: str, note: Optional[str] = None) -> CaseRecord:
+        """Moves the case to `status` through the workflow's intermediate statuses where needed
+        (a user who says the lender has answered never said they had submitted): each step is
+        recorded, the intermediate ones with a note saying so."""
+        current = self.get(case_number).status
+        path = workflow_path(current, status)
+        if path is None:
+            raise CaseError(f"{case_number} is {current}; it cannot become {status!r}")
+        record = None
+        for step in path:
+            last = step == path[-1]
+            record = self.set_status(case_number, step, changed_by, note if last else "随后续进展补记")
+        return record or self.get(case_number)
+
+    def set_follow_up(self, case_number: str, body: Optional[str], due: Optional[date]) -> CaseRecord:
+        """Which body the case waits for and when its reply is due (None: no legal deadline)."""
+        with Session(self.engine) as session:
+            row = self._one(session, case_number)
+            row.follow_up_body, row.follow_up_due, row.follow_up_notified = body, due, None
+            session.commit()
+            return CaseRecord.of(row)
+
+    def overdue_cases(self, sender_id: str, today: date) -> List[CaseRecord]:
+        """The user's cases waiting for a reply that is overdue and that they have not yet been
+        told about today."""
+        return [case for case in self.cases_for(sender_id)
+                if case.overdue(today) and case.follow_up_notified != today]
+
+    def mark_notified(self, case_number: str, today: date) -> None:
+        with Session(self.engine) as session:
+            self._one(session, case_number).follow_up_notified = today
+            session.commit()
+
+    def verify(self, case_number: str, last4: str, now: Optional[datetime] = None) -> Optional[CaseRecord]:
+        """The case, when `last4` are the last four digits of the phone given when it was made.
+        None for a wrong answer, an unknown number, a case without a phone, or a case locked
+        after MAX_VERIFY_FAILURES wrong answers — callers cannot tell these apart."""
+        now = now or _now()
+        with Session(self.engine) as session:
+            row = session.execute(select(Case).where(Case.case_number == case_number)).scalar_one_or_none()
+            if row is None or row.verifier is None:
+                return None
+            locked = row.verify_locked_until
+            if locked is not None and (locked if locked.tzinfo else locked.replace(tzinfo=timezone.utc)) > now:
+                return None
+            if same_hash(row.verifier, case_number, last4):
+                row.verify_failures = 0
+                session.commit()
+                return CaseRecord.of(row)
+            row.verify_failures = (row.verify_failures or 0) + 1
+            if row.verify_failures >= MAX_VERIFY_FAILURES:
+                row.verify_failures, row.verify_locked_until = 0, now + VERIFY_LOCK
+            session.commit()
+            return None
+
+    def store_contact(self, case_number: str, contact: Dict[str, Optional[str]]) -> None:
+        """Keeps the numbers encrypted with the case, for its letter; earlier ones are replaced
+        only by numbers given now (a new phone keeps the stored ID number)."""
+        with Session(self.engine) as session:
+            row = self._one(session, case_number)
+            merged = {**(decrypt(row.contact_secret) or {}), **{k: v for k, v in contact.items() if v}}
+            row.contact_secret = encrypt(merged)
+            session.commit()
+
+    def contact(self, case_number: str) -> Dict[str, Optional[str]]:
+        with Session(self.engine) as session:
+            return decrypt(self._one(session, case_number).contact_secret) or {}
 
     def add_document(self, case_number: str, body: str) -> int:
         """A new version of the case's letter; returns its version number."""
@@ -341,6 +454,30 @@ class CaseStore:
         if row is None:
             raise CaseError(f"no case {case_number}")
         return row
+
+
+def workflow_path(current: str, target: str) -> Optional[List[str]]:
+    """The shortest list of statuses that leads from `current` to `target` (empty when already
+    there and it cannot be entered again), or None when the workflow has no way."""
+    if target not in STATUSES:
+        return None
+    if current == target:
+        return [target] if target in _NEXT_STATUSES.get(current, ()) else []
+    queue, seen = deque([(current, [])]), {current}
+    while queue:
+        status, path = queue.popleft()
+        for following in sorted(_NEXT_STATUSES.get(status, ())):
+            if following == target:
+                return path + [following]
+            if following not in seen:
+                seen.add(following)
+                queue.append((following, path + [following]))
+    return None
+
+
+def _incident(incident: Dict[str, Any]) -> Incident:
+    return Incident(occurred=incident.get("occurred"), behaviours=list(incident.get("behaviours") or []),
+                    contacted=list(incident.get("contacted") or []), description=incident.get("description"))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

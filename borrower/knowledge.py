@@ -13,7 +13,10 @@ from borrower.paths import KNOWLEDGE_DIR
 
 CONFIDENCE_LEVELS = ("H", "M", "L", "H/M", "M/H", "M/L", "L/M")
 # The knowledge files and the KnowledgeBase field each fills (None: its top-level keys are fields).
-KNOWLEDGE_FILES = {"channels.yml": None, "rules.yml": None, "lpr.yml": None, "escalation.yml": "escalation"}
+KNOWLEDGE_FILES = {
+    "channels.yml": None, "rules.yml": None, "lpr.yml": None, "escalation.yml": "escalation",
+    "follow_up.yml": "follow_up",
+}
 # Knowledge sections whose facts a complaint letter may cite (IssueType.letter_facts).
 LETTER_SECTIONS = ("interest", "credit_report", "harassment_general")
 # Placeholder in a harassment entry's channels: the regulator of the lender at hand.
@@ -166,6 +169,32 @@ class Lpr(Sourced):
         return round(4 * self.one_year_percent, 2)
 
 
+class FollowUpBody(Sourced):
+    """A body a complaint or dispute can be submitted to, with its reply deadline when the law
+    sets one (follow_up.yml)."""
+
+    id: str
+    name: str
+    words: List[str]
+    reply_days: Optional[int] = None
+    deadline: Optional[str] = None  # the deadline as told to the user
+    next: List[str]  # channel ids, or `regulator`
+    next_note: Optional[str] = None
+
+    @root_validator(skip_on_failure=True)
+    def _deadline_complete(cls, values: dict) -> dict:
+        if (values.get("reply_days") is None) != (values.get("deadline") is None):
+            raise ValueError(f"follow-up body {values['id']}: give reply_days and deadline together")
+        return values
+
+
+class FollowUp(BaseModel):
+    bodies: List[FollowUpBody]
+
+    def body(self, body_id: str) -> FollowUpBody:
+        return next(body for body in self.bodies if body.id == body_id)
+
+
 class KnowledgeBase(BaseModel):
     channels: List[Channel]
     institution_types: List[InstitutionType]
@@ -178,6 +207,7 @@ class KnowledgeBase(BaseModel):
     complaint_evidence: List[str]
     lpr: Lpr
     escalation: Escalation
+    follow_up: FollowUp
 
     @root_validator(skip_on_failure=True)
     def _references_resolve(cls, values: dict) -> dict:
@@ -205,6 +235,9 @@ class KnowledgeBase(BaseModel):
         for issue in escalation.issue_types:
             if issue.letter_facts and issue.letter_facts not in LETTER_SECTIONS:
                 raise ValueError(f"issue type {issue.id}: letter_facts must be one of {LETTER_SECTIONS}")
+        missing = {step for body in values["follow_up"].bodies for step in body.next} - known - {REGULATOR}
+        if missing:
+            raise ValueError(f"follow_up.yml names unknown channels {sorted(missing)}")
         issue_ids = {issue.id for issue in escalation.issue_types}
         kind_ids = {kind.id for kind in values["institution_types"]}
         for kind in values["institution_types"]:

@@ -69,6 +69,9 @@ class Lexicon:
             name: "|".join(sorted(re.sub(r"\s+", "", alternatives).split("|"), key=len, reverse=True))
             for name, alternatives in (spec.get("words") or {}).items()
         }
+        # who or where a collector contacted (Lexicon.contacted): people first, the longer match
+        reached = [words[name] for name in ("people", "workplaces") if name in words]
+        self._people = re.compile("|".join(reached)) if reached else None
         compiled = []
         for entry_id, patterns in (spec.get("behaviours") or {}).items():
             entry = self._by_id.get(("harassment_type", entry_id))
@@ -94,6 +97,17 @@ class Lexicon:
             if all(end <= s or start >= e for s, e, _ in kept):
                 kept.append((start, end, entry))
         return sorted(kept, key=lambda match: match[0])
+
+    def contacted(self, text: Optional[str]) -> List[str]:
+        """The people named in the collection behaviours of `text` (打给我妈 → 我妈,
+        爆通讯录 → 通讯录), in order, each once."""
+        if self._people is None:
+            return []
+        cleaned = normalize(text)
+        found: List[str] = []
+        for start, end, _entry in self.behaviour_spans(text):
+            found.extend(m.group(0) for m in self._people.finditer(cleaned[start:end]) if m.group(0) not in found)
+        return found
 
     @classmethod
     def from_dir(cls, directory: Path = LEXICON_DIR) -> "Lexicon":

@@ -121,6 +121,8 @@ _INSTALMENTS = re.compile(r"分\s*(?:[0-9]+|[一二两三四五六七八九十]+
 # A Chinese money numeral (with 万 or 千) followed by one numeral that belongs to a count.
 _SPLIT_COUNT = re.compile(r"^[零〇一二两三四五六七八九十百千万]*[万千][零〇一二两三四五六七八九]?[一二两三四五六七八九十半]$")
 _NOT_MONEY_BEFORE = ("第", "分之", "百分", "千分", "打", "拨", "拨打", "致电", "电话")
+# The last digits of a phone or card number, given to verify a case: "尾号5678", "后四位是 2468".
+_DIGITS_OF_A_NUMBER = re.compile(r"(?:尾号|尾数|后四位|后4位|末四位|末4位)(?:是|为)?\s*$")
 # Hotlines and service numbers (12378, 12315, 110, 96110 …) are not money.
 _SERVICE_NUMBER = re.compile(r"^(1[12][0-9]|12[0-9]{3}|961[0-9]{2})$")
 _GOODBYE_NUMBERS = ("886", "88")  # chat slang for "bye bye"
@@ -158,7 +160,7 @@ def find_amounts(text: Optional[str]) -> List[Tuple[int, int, float]]:
             continue
         if cleaned[start - 1:start].isascii() and cleaned[start - 1:start].isalnum() or cleaned[end:end + 1] == "-":
             continue  # digits inside an identifier (TS-2603-…, a model or order number)
-        if any(cleaned[:start].endswith(word) for word in _NOT_MONEY_BEFORE):
+        if any(cleaned[:start].endswith(word) for word in _NOT_MONEY_BEFORE) or _DIGITS_OF_A_NUMBER.search(cleaned[:start]):
             continue
         value = parse_amount(cleaned[start:end])
         if value is None:

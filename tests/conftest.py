@@ -1,3 +1,4 @@
+import itertools
 import os
 import sys
 from pathlib import Path
@@ -38,6 +39,43 @@ def make_tracker(
             "latest_action_name": "action_listen",
         }
     )
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server for the session (tests/support/postgres.py); a loud skip where
+    none can be started."""
+    from tests.support import postgres
+
+    missing = postgres.available()
+    if missing:
+        pytest.skip(f"!!! NOT TESTED ON POSTGRESQL: {missing} !!!")
+    yield from postgres.running_server()
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """An empty database for one test: a SQLite file, then a new database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    from sqlalchemy import create_engine, text
+
+    server = request.getfixturevalue("postgres_server")
+    name = f"test_{next(_databases)}"
+    with create_engine(server, isolation_level="AUTOCOMMIT").connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    return server.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _secret_key():
+    """A key for the case store's secrets (borrower/secret.py), so tests write no key file."""
+    from cryptography.fernet import Fernet
+
+    os.environ.setdefault("CASES_SECRET_KEY", Fernet.generate_key().decode())
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Whole conversations over Rasa's REST channel against the real servers."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -45,7 +46,7 @@ def test_letter_masks_the_users_numbers_and_writes_them_in_full_only_on_request(
     reply = servers.text(sender, "五万二")
     assert "联系电话：138****5678" in reply and "信里写完整号码" in reply
     reply = servers.text(sender, "信里写完整号码 13812345678")
-    assert "联系电话：13812345678" in reply and "只显示这一次" in reply
+    assert "联系电话：13812345678" in reply and "加密保存在你的案件里" in reply
     [case] = CaseStore(servers.cases_db_url).cases_for(sender)
     assert "138****5678" in case.draft and "13812345678" not in case.draft + case.summary
     with create_engine(servers.tracker_db_url, future=True).connect() as connection:
@@ -54,6 +55,43 @@ def test_letter_masks_the_users_numbers_and_writes_them_in_full_only_on_request(
         ).scalars().all()
     assert any("138****5678" in row for row in stored)
     assert not any("13812345678" in row for row in stored)  # not the user's messages, not the reply
+
+    # Asked again later, without the number: the one kept (encrypted) with the case is used.
+    reply = servers.text(sender, "把信里的号码写完整")
+    assert "联系电话：13812345678" in reply
+    with create_engine(servers.cases_db_url, future=True).connect() as connection:
+        secret = connection.execute(text("SELECT contact_secret FROM cases WHERE sender_id = :s"), {"s": sender}).scalar_one()
+    assert secret and "13812345678" not in secret
+
+
+def test_a_case_is_followed_up_in_a_new_session_and_verified_from_another_identity(servers, sender):
+    servers.text(sender, "我要投诉易鑫车贷乱收GPS费，有事打我电话13812345678")
+    servers.text(sender, "车贷")
+    reply = servers.text(sender, "五万二")
+    [number] = set(CASE_NUMBER.findall(reply))
+    assert "手机号后四位" in reply
+
+    reply = servers.text(sender, "我三天前已经向平台投诉了")
+    due = date.today() - timedelta(days=3) + timedelta(days=15)
+    assert f"答复期限 {due:%Y-%m-%d}" in reply and "15 日内办结" in reply
+    store = CaseStore(servers.cases_db_url)
+    assert store.get(number).status == "submitted"
+
+    # Sixteen days on (the deadline moved back instead), the user comes back: a new session.
+    store.set_follow_up(number, "lender", date.today() - timedelta(days=1))
+    reply = servers.text(sender, "/session_start")
+    assert number in reply and "已经过了" in reply and "12378" in reply
+    reply = servers.text(sender, "查一下我的投诉进度")
+    assert number in reply and "已过期限" in reply
+
+    # Someone else asks for it by number: the phone's last four digits decide.
+    stranger = f"{sender}-other"
+    assert "后四位" in servers.text(stranger, f"{number} 有结果了吗")
+    assert "没能核实" in servers.text(stranger, "1234")
+    assert "后四位" in servers.text(stranger, f"{number} 有结果了吗")
+    reply = servers.text(stranger, "尾号5678")
+    assert number in reply and "易鑫" in reply
+    assert "没有你的案件记录" in servers.text(stranger, "查一下我的投诉进度")  # still not theirs
 
 
 def test_real_apr_from_figures_sent_over_two_messages(servers, sender):

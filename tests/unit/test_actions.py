@@ -304,4 +304,15 @@ async def test_record_harassment_case_keeps_the_incident_channel_and_region(trac
     [case] = store.cases_for("dora")
     assert (case.channel, case.region, case.status) == ("rest", "深圳", "open")
     assert store.incidents(case.case_number) == [{
-        "occurred": "凌晨两点", "behaviours": ["third_party_contact"], "description": "凌晨两点打给我妈，电话138****5678"}]
+        "occurred": "凌晨两点", "behaviours": ["third_party_contact"], "contacted": ["我妈"],
+        "description": "凌晨两点打给我妈，电话138****5678"}]
+    assert responses(dispatcher) == ["utter_case_recorded"]  # no phone in the messages: no verification
+
+    # A second report against the same lender is a new incident of the open case, not a new case.
+    dispatcher.messages.clear()
+    slots.update(harassment_detail="今天又打到我单位找领导", harassment_types=["third_party_contact"])
+    await ActionRecordCase().run(dispatcher, tracker_factory(slots, events=events, sender_id="dora"), domain)
+    assert responses(dispatcher) == ["utter_incident_added"]
+    assert rendered(dispatcher, "utter_incident_added") == {"case_number": case.case_number, "count": 2}
+    assert [c.case_number for c in store.cases_for("dora")] == [case.case_number]
+    assert store.incidents(case.case_number)[1]["contacted"] == ["单位", "领导"]

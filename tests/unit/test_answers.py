@@ -150,11 +150,17 @@ async def test_case_status_lists_only_own_cases(tracker_factory, dispatcher, dom
     assert mine.case_number in text and "易鑫" in text and "分期乐" not in text
 
 
-async def test_someone_elses_case_number_looks_like_no_case(tracker_factory, dispatcher, domain, case_db):
+async def test_someone_elses_case_number_is_asked_to_be_verified_like_an_unknown_one(
+        tracker_factory, dispatcher, domain, case_db):
     other = CaseStore(case_db).create_case("bob", "harassment", platform="分期乐")
-    await ActionCaseStatus().run(dispatcher, _asking(tracker_factory, "alice", other.case_number.lower()), domain)
-    assert responses(dispatcher) == ["utter_case_not_found"]
-    assert rendered(dispatcher, "utter_case_not_found") == {"case_number": other.case_number}
+    events = await ActionCaseStatus().run(dispatcher, _asking(tracker_factory, "alice", other.case_number.lower()), domain)
+    assert responses(dispatcher) == ["utter_ask_case_verification"]
+    assert rendered(dispatcher, "utter_ask_case_verification") == {"case_number": other.case_number}
+    assert events == [{"event": "slot", "timestamp": None, "name": "case_to_verify", "value": other.case_number}]
+    dispatcher.messages.clear()
+    unknown = await ActionCaseStatus().run(dispatcher, _asking(tracker_factory, "alice", "TS-2611-ZZZZZ"), domain)
+    assert responses(dispatcher) == ["utter_ask_case_verification"]  # the same answer: nothing to probe
+    assert unknown[0]["value"] == "TS-2611-ZZZZZ"
 
 
 async def test_own_case_number_shows_that_case(tracker_factory, dispatcher, domain, case_db):

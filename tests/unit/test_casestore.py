@@ -1,5 +1,7 @@
 """The case store on a real SQLite database: migrations, history, letters, incidents, deletion."""
 
+from datetime import date, timedelta
+
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -7,7 +9,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-from borrower.casestore import MIGRATIONS_DIR, Base, CaseError, CaseStore
+from borrower.casestore import MAX_VERIFY_FAILURES, MIGRATIONS_DIR, Base, CaseError, CaseStore, _now
 
 
 def _config(connection):
@@ -17,36 +19,17 @@ def _config(connection):
     return config
 
 
-@pytest.fixture(scope="module")
-def postgres_server():
-    from tests.support import postgres
-
-    missing = postgres.available()
-    if missing:
-        pytest.skip(f"!!! CASE STORE NOT TESTED ON POSTGRESQL: {missing} !!!")
-    yield from postgres.running_server()
-
-
-_databases = iter(range(1, 10_000))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request, tmp_path):
-    """Every test of the case store runs on SQLite and on a real PostgreSQL server."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'cases.db'}"
-    server = request.getfixturevalue("postgres_server")
-    name = f"cases_{next(_databases)}"
-    with create_engine(server, isolation_level="AUTOCOMMIT").connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    return server.rsplit("/", 1)[0] + f"/{name}"
+@pytest.fixture
+def url(db_url):
+    """Every test of the case store runs on SQLite and on a real PostgreSQL server (conftest.py)."""
+    return db_url
 
 
 def test_migrations_build_exactly_the_models_schema(url):
     CaseStore(url)
     with create_engine(url).connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
 
 
 def test_upgrade_from_the_first_revision_keeps_cases_and_their_drafts(url):
@@ -63,6 +46,24 @@ def test_upgrade_from_the_first_revision_keeps_cases_and_their_drafts(url):
     assert case.case_number == "TS-2611-AAAAA" and case.draft == "投诉书（草稿）"
     assert [status for status, _by, _at in case.history] == ["open"]
     assert "draft" not in {column["name"] for column in inspect(engine).get_columns("cases")}
+
+
+def test_upgrade_from_the_previous_revision_keeps_cases(url):
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "0002")
+        connection.execute(text(
+            "INSERT INTO cases (case_number, sender_id, category, details, status, created_at, updated_at) "
+            "VALUES ('TS-2611-BBBBB', 'alice', 'harassment', '{}', 'submitted', "
+            "'2026-11-01 10:00:00', '2026-11-01 10:00:00')"
+        ))
+    store = CaseStore(url)
+    [case] = store.cases_for("alice")
+    assert (case.status, case.follow_up_due) == ("submitted", None)
+    assert store.verify("TS-2611-BBBBB", "5678") is None  # no phone was recorded with it
+    with engine.begin() as connection:
+        command.downgrade(_config(connection), "0002")
+        assert connection.execute(text("SELECT status FROM cases")).scalar_one() == "submitted"
 
 
 def test_a_database_made_before_migrations_is_recognised_and_upgraded(url):
@@ -92,7 +93,10 @@ def test_a_case_keeps_its_history_letters_and_incidents(url):
     )
     assert (case.channel, case.region, case.status, case.draft) == ("rest", "广东 深圳", "open", None)
     assert store.incidents(case.case_number) == [
-        {"occurred": "凌晨两点", "behaviours": ["third_party_contact"], "description": "打给我妈"}]
+        {"occurred": "凌晨两点", "behaviours": ["third_party_contact"], "contacted": [], "description": "打给我妈"}]
+    store.add_incident(case.case_number, {"occurred": "昨天", "behaviours": ["third_party_contact"],
+                                          "contacted": ["同事", "领导"], "description": "打到我单位"})
+    assert store.incidents(case.case_number)[1]["contacted"] == ["同事", "领导"]
     assert store.add_document(case.case_number, "投诉书 v1") == 1
     assert store.add_document(case.case_number, "投诉书 v2") == 2
     assert store.get(case.case_number).draft == "投诉书 v2"
@@ -110,6 +114,63 @@ def test_status_moves_only_along_the_workflow(url, start, target):
     with pytest.raises(CaseError):
         store.set_status(case.case_number, target, "staff:wang")
     assert store.get(case.case_number).status == start
+
+
+def test_a_user_update_walks_the_workflow_and_keeps_the_follow_up_while_waiting(url):
+    store = CaseStore(url)
+    case = store.create_case("alice", "complaint")
+    store.advance(case.case_number, "submitted", "user", note="向平台投诉")
+    store.set_follow_up(case.case_number, "lender", date(2026, 11, 16))
+    assert [c.case_number for c in store.overdue_cases("alice", date(2026, 11, 16))] == []
+    [due] = store.overdue_cases("alice", date(2026, 11, 17))
+    assert (due.follow_up_body, due.follow_up_due) == ("lender", date(2026, 11, 16))
+    store.mark_notified(case.case_number, date(2026, 11, 17))
+    assert store.overdue_cases("alice", date(2026, 11, 17)) == []  # told once a day
+    assert len(store.overdue_cases("alice", date(2026, 11, 18))) == 1
+    assert store.overdue_cases("bob", date(2026, 11, 18)) == []
+
+    # awaiting_reply keeps the deadline; a new submission (next step up) is allowed from there
+    assert store.advance(case.case_number, "awaiting_reply", "user").follow_up_due == date(2026, 11, 16)
+    assert store.advance(case.case_number, "awaiting_reply", "user").status == "awaiting_reply"  # no-op
+    assert store.advance(case.case_number, "submitted", "user", note="向12378投诉").status == "submitted"
+    resolved = store.advance(case.case_number, "resolved", "user")
+    assert (resolved.follow_up_due, resolved.follow_up_body) == (None, None)
+    assert [s for s, _by, _at in resolved.history] == [
+        "open", "submitted", "awaiting_reply", "submitted", "resolved"]
+
+    other = store.create_case("alice", "negotiation")
+    walked = store.advance(other.case_number, "resolved", "user", note="同意分期")
+    assert [s for s, _by, _at in walked.history] == ["open", "submitted", "resolved"]
+    reopened = store.advance(other.case_number, "awaiting_reply", "user")  # the lender went back on it
+    assert [s for s, _by, _at in reopened.history][-3:] == ["open", "submitted", "awaiting_reply"]
+    with pytest.raises(CaseError):
+        store.advance(other.case_number, "pending", "user")
+
+
+def test_a_case_number_is_verified_by_the_phone_digits_with_a_lock_against_guessing(url):
+    store = CaseStore(url)
+    case = store.create_case("alice", "complaint", phone_last4="5678")
+    assert store.verify(case.case_number, "5678").sender_id == "alice"
+    assert store.verify("TS-2611-ZZZZZ", "5678") is None
+    assert store.verify(store.create_case("alice", "complaint").case_number, "5678") is None  # no phone
+    for _ in range(MAX_VERIFY_FAILURES):
+        assert store.verify(case.case_number, "0000") is None
+    assert store.verify(case.case_number, "5678") is None  # locked, even for the right digits
+    assert store.verify(case.case_number, "5678", now=_now() + timedelta(days=2)).case_number == case.case_number
+    with create_engine(url).connect() as connection:
+        assert "5678" not in connection.execute(text(f"SELECT verifier FROM cases WHERE case_number = '{case.case_number}'")).scalar_one()
+
+
+def test_contact_numbers_are_stored_encrypted_and_merged(url):
+    store = CaseStore(url)
+    case = store.create_case("alice", "complaint")
+    assert store.contact(case.case_number) == {}
+    store.store_contact(case.case_number, {"phone": "13812345678", "id_number": "11010119900307123X"})
+    store.store_contact(case.case_number, {"phone": "13900001111", "id_number": None})
+    assert store.contact(case.case_number) == {"phone": "13900001111", "id_number": "11010119900307123X"}
+    with create_engine(url).connect() as connection:
+        stored = connection.execute(text("SELECT contact_secret FROM cases")).scalar_one()
+    assert "1390000" not in stored and "110101" not in stored
 
 
 def test_unknown_case_and_category_are_refused(url):

@@ -107,6 +107,9 @@ def test_parse_duration_days(text, days):
         ("多少钱", []),
         ("到手只有四千三 什么垃圾平台", [("四千三", 4300)]),  # no trailing space in the span
         ("借了 8000 块", [("8000 块", 8000)]),
+        ("尾號5678", []),  # the digits that verify a case, not money
+        ("手机号后四位是 2468", []),
+        ("后四位是2468，欠了3000", [("3000", 3000)]),
     ],
 )
 def test_find_amounts(text, amounts):

@@ -1,4 +1,5 @@
-"""The masking tracker store against a real SQLite database: what is written, what comes back."""
+"""The masking tracker store against real SQLite and PostgreSQL databases: what is written, what
+comes back, what a deletion leaves."""
 
 import json
 
@@ -20,8 +21,8 @@ def test_masked_walks_nested_data():
 
 
 @pytest.fixture
-def store(tmp_path):
-    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+def store(db_url):
+    url = db_url
     domain = Domain.from_dict({"slots": {"complaint_problem": {"type": "text", "mappings": []}}})
     return MaskingSQLTrackerStore(domain, host=url), url
 

@@ -1,0 +1,125 @@
+"""Following a case up: the user says what happened (「我已经向平台投诉了」「平台受理了」「解决了」),
+the case's status and reply deadline are recorded, and once the deadline has passed — when the
+user comes back (a new session) or asks — the assistant suggests the next step.
+
+Rasa's reminders are not used for the deadline: they live in the Rasa server's memory (lost on a
+restart), and 15 days later no channel here can reach the user unasked (WeChat allows
+customer-service messages only within 48 hours of the user's last message). So the reminder
+comes on the next visit.
+"""
+
+import logging
+from datetime import date
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
+
+from actions.cases import case_store, mentioned_case_number, remind_overdue
+from borrower.casestore import FINISHED, CaseError, CaseRecord
+from borrower.knowledge import knowledge
+from borrower.progress import NEXT_STEP_NOW, next_step, read_progress
+from borrower.render import render
+
+logger = logging.getLogger(__name__)
+
+STATUS_NAMES = {"submitted": "已提交", "awaiting_reply": "等待答复", "resolved": "已解决", "closed": "已关闭"}
+
+
+class ActionUpdateCase(Action):
+    """Records what the user says happened to their case (intent update_case)."""
+
+    def name(self) -> Text:
+        return "action_update_case"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        number = mentioned_case_number(tracker)
+        try:
+            if number:
+                case = case_store().find(number, tracker.sender_id)
+            else:
+                unfinished = [c for c in case_store().cases_for(tracker.sender_id) if c.status not in FINISHED]
+                case = unfinished[-1] if unfinished else None
+        except (SQLAlchemyError, OSError):
+            logger.exception("could not read cases for an update")
+            dispatcher.utter_message(response="utter_case_store_unavailable")
+            return []
+        if case is None:
+            # A number that is not the user's is treated as unknown; no verification for changes.
+            dispatcher.utter_message(response="utter_no_case_to_update")
+            return []
+        progress = read_progress(tracker.latest_message.get("text"), date.today())
+        try:
+            self._apply(dispatcher, case, progress)
+        except (SQLAlchemyError, OSError):
+            logger.exception("could not update case %s", case.case_number)
+            dispatcher.utter_message(response="utter_case_update_failed")
+        except CaseError:
+            logger.info("case %s (%s) cannot become %s", case.case_number, case.status, progress.status)
+            dispatcher.utter_message(response="utter_ask_case_progress", case_number=case.case_number)
+        return []
+
+    @staticmethod
+    def _apply(dispatcher: CollectingDispatcher, case: CaseRecord, progress: Any) -> None:
+        store = case_store()
+        if progress.status is None:
+            dispatcher.utter_message(response="utter_ask_case_progress", case_number=case.case_number)
+        elif progress.status in NEXT_STEP_NOW:
+            advice = next_step(case, overdue=progress.status == "no_reply" and case.overdue(date.today()))
+            if advice:
+                dispatcher.utter_message(response="utter_follow_up", text_block=advice)
+            else:
+                dispatcher.utter_message(response="utter_ask_submitted_where", case_number=case.case_number)
+        elif progress.status in FINISHED:
+            store.advance(case.case_number, progress.status, "user", note=None)
+            dispatcher.utter_message(response="utter_case_finished", case_number=case.case_number,
+                                     status=STATUS_NAMES[progress.status])
+        else:
+            body = progress.body
+            assumed = body is None and case.status == "open"
+            if assumed:
+                body = knowledge().follow_up.body("lender")
+            if body is None and progress.status == "submitted":
+                dispatcher.utter_message(response="utter_ask_submitted_where", case_number=case.case_number)
+                return
+            store.advance(case.case_number, progress.status, "user", note=body.name if body else None)
+            if body is None:  # awaiting_reply from the body it was submitted to: the deadline stays
+                dispatcher.utter_message(response="utter_case_finished", case_number=case.case_number,
+                                         status=STATUS_NAMES[progress.status])
+                return
+            due = progress.due(body)
+            updated = store.set_follow_up(case.case_number, body.id, due)
+            dispatcher.utter_message(response="utter_follow_up", text_block=render(
+                "follow_up.j2", mode="recorded", case=updated, body=body, on=progress.on, due=due,
+                assumed=assumed))
+
+
+class ActionSessionStart(Action):
+    """Rasa's session start (slots carried over), then, for a user coming back, every case whose
+    reply deadline has passed with the next step — once a day per case."""
+
+    def name(self) -> Text:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        events: List[EventType] = [SessionStarted()]
+        if domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
+            events.extend(self._slots(tracker))
+        try:
+            remind_overdue(dispatcher, case_store().overdue_cases(tracker.sender_id, date.today()))
+        except (SQLAlchemyError, OSError):
+            # A reminder is a courtesy: the session starts without it.
+            logger.exception("could not check overdue cases at session start")
+        events.append(ActionExecuted("action_listen"))
+        return events
+
+    @staticmethod
+    def _slots(tracker: Tracker) -> List[EventType]:
+        return [SlotSet(key, value) for key, value in tracker.current_slot_values().items()
+                if key != "session_started_metadata" and value is not None]

@@ -1,0 +1,122 @@
+"""What a user's report on their case means: the status it moves to (lexicon/progress.yml), the
+body they submitted to and its reply deadline (knowledge/follow_up.yml), and the day it
+happened (「上周五」 is not understood; 「3天前」「11月2号」「昨天」 are)."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Dict, List, Optional, Text, Tuple
+
+import yaml
+
+from borrower.casestore import CaseRecord
+from borrower.knowledge import REGULATOR, Channel, FollowUpBody, knowledge
+from borrower.paths import LEXICON_DIR
+from borrower.render import render
+from borrower.text import normalize, parse_duration_days
+
+# Reports that change nothing: the assistant suggests the next step straight away.
+NEXT_STEP_NOW = ("unsatisfied", "no_reply")
+
+
+@dataclass(frozen=True)
+class Progress:
+    status: Optional[str]  # a case status, one of NEXT_STEP_NOW, or None: not understood
+    body: Optional[FollowUpBody]  # who it was submitted to, when the message says
+    on: date  # the day it happened
+
+    def due(self, body: Optional[FollowUpBody] = None) -> Optional[date]:
+        """When the reply of `body` (default: the body the message named) is due, if the law
+        sets a deadline."""
+        body = body or self.body
+        if body is None or body.reply_days is None:
+            return None
+        return self.on + timedelta(days=body.reply_days)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> Tuple[Dict[str, List[str]], "re.Pattern[str]"]:
+    spec = yaml.safe_load((LEXICON_DIR / "progress.yml").read_text(encoding="utf-8"))
+    negation = "|".join(sorted(spec["negations"], key=len, reverse=True))
+    return spec["statuses"], re.compile(f"(?:{negation})$")
+
+
+def _says(text: str, word: str, negated: "re.Pattern[str]") -> bool:
+    start = text.find(word)
+    while start != -1:
+        if not negated.search(text[max(0, start - 3):start]):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
+def status_said(text: Optional[str]) -> Optional[str]:
+    statuses, negated = _vocabulary()
+    cleaned = normalize(text)
+    for status, words in statuses.items():  # in the file's order
+        if any(_says(cleaned, word, negated) for word in words):
+            return status
+    return None
+
+
+def body_said(text: Optional[str]) -> Optional[FollowUpBody]:
+    cleaned = normalize(text).lower()
+    for body in knowledge().follow_up.bodies:
+        if any(word.lower() in cleaned for word in body.words):
+            return body
+    return None
+
+
+_DAYS_AGO = re.compile(r"([0-9零一二两三四五六七八九十半]+(?:个)?(?:天|日|周|星期|礼拜|月|年))(?:以|之)?前")
+_MONTH_DAY = re.compile(r"(?<![0-9])([0-9]{1,2})月([0-9]{1,2})(?:日|号)")
+_RELATIVE_DAYS = {"前天": 2, "昨天": 1, "今天": 0}
+
+
+def day_said(text: Optional[str], today: date) -> date:
+    """The day the message says something happened; today when it names none."""
+    cleaned = normalize(text)
+    match = _MONTH_DAY.search(cleaned)
+    if match:
+        try:
+            day = date(today.year, int(match.group(1)), int(match.group(2)))
+        except ValueError:
+            day = None
+        if day is not None:
+            return day if day <= today else day.replace(year=today.year - 1)
+    match = _DAYS_AGO.search(cleaned)
+    if match:
+        days = parse_duration_days(match.group(1).replace("礼拜", "周").replace("星期", "周"))
+        if days is not None:
+            return today - timedelta(days=days)
+    for word, days in _RELATIVE_DAYS.items():
+        if word in cleaned:
+            return today - timedelta(days=days)
+    return today
+
+
+def read_progress(text: Optional[str], today: date) -> Progress:
+    return Progress(status_said(text), body_said(text), day_said(text, today))
+
+
+def next_channels(body: FollowUpBody, institution_type: Optional[str]) -> List[Channel]:
+    """Where to go when `body` did not reply in time or the answer did not help: its `next`
+    channels, `regulator` standing for the supervisors of the lender's type."""
+    kb = knowledge()
+    kind = kb.institution_type(institution_type or "unknown")
+    ids: List[str] = []
+    for step in body.next:
+        for channel_id in (kind.regulator_channels if step == REGULATOR else [step]):
+            if channel_id not in ids:
+                ids.append(channel_id)
+    return [kb.channel(channel_id) for channel_id in ids]
+
+
+def next_step(case: CaseRecord, overdue: bool) -> Optional[Text]:
+    """What to tell the user about a case whose body did not reply in time (`overdue`) or did not
+    help: the next channels (templates/follow_up.j2); None when the case was not submitted."""
+    if not case.follow_up_body:
+        return None
+    body = knowledge().follow_up.body(case.follow_up_body)
+    return render("follow_up.j2", mode="next", case=case, body=body, overdue=overdue,
+                  channels=next_channels(body, case.institution_type))

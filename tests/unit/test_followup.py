@@ -1,0 +1,249 @@
+"""Coming back to a case: verification from another identity, progress reported by the user,
+reply deadlines and the reminder at the next visit, numbers kept encrypted for the letter."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import create_engine, text
+
+from actions.cases import ActionCaseStatus, ActionRecordCase, ActionVerifyCase, digits_given
+from actions.drafting import ActionIncludeContactDetails
+from actions.followup import ActionSessionStart, ActionUpdateCase
+from borrower.casestore import CaseStore
+from borrower.progress import read_progress
+from tests.conftest import rendered, responses
+
+TODAY = date.today()
+
+
+def _said(*texts):
+    return [{"event": "user", "text": text, "parse_data": {"intent": {"name": "inform"}}} for text in texts]
+
+
+def _slot(name, value):
+    return {"event": "slot", "timestamp": None, "name": name, "value": value}
+
+
+# Verification of a case number from another identity
+
+def _verifying(tracker_factory, number, answer, sender="phone-2", attempts=None):
+    slots = {"case_to_verify": number, "verify_attempts": attempts}
+    return tracker_factory(slots, text=answer, intent="inform", sender_id=sender)
+
+
+async def test_recording_with_a_phone_lets_the_owner_verify_from_another_identity(
+        tracker_factory, dispatcher, domain, case_db):
+    events = [*_said("我要投诉易鑫，电话13812345678"), {"event": "active_loop", "name": "complaint_form"},
+              {"event": "active_loop", "name": None}]
+    tracker = tracker_factory({"platform": "易鑫", "complaint_problem": "乱收费"}, events=events, sender_id="web-1")
+    await ActionRecordCase().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_case_recorded", "utter_case_verifiable"]
+    number = rendered(dispatcher, "utter_case_recorded")["case_number"]
+
+    dispatcher.messages.clear()
+    events = await ActionVerifyCase().run(dispatcher, _verifying(tracker_factory, number, "尾号是5678"), domain)
+    assert responses(dispatcher) == ["utter_case_detail"]
+    assert number in rendered(dispatcher, "utter_case_detail")["case"]
+    assert events == [_slot("case_to_verify", None), _slot("verify_attempts", 0.0)]
+
+
+async def test_wrong_digits_unknown_numbers_and_cases_without_a_phone_read_the_same(
+        tracker_factory, dispatcher, domain, case_db):
+    store = CaseStore(case_db)
+    with_phone = store.create_case("web-1", "complaint", phone_last4="5678").case_number
+    without_phone = store.create_case("web-1", "complaint").case_number
+    for number, answer in ((with_phone, "1234"), (without_phone, "5678"), ("TS-2611-ZZZZZ", "5678")):
+        dispatcher.messages.clear()
+        events = await ActionVerifyCase().run(dispatcher, _verifying(tracker_factory, number, answer, attempts=1.0),
+                                              domain)
+        assert responses(dispatcher) == ["utter_case_not_verified"], number
+        assert events == [_slot("case_to_verify", None), _slot("verify_attempts", 2.0)]
+
+
+async def test_an_answer_without_four_digits_cancels_the_verification(tracker_factory, dispatcher, domain, case_db):
+    events = await ActionVerifyCase().run(dispatcher, _verifying(tracker_factory, "TS-2611-AAAAA", "不记得了"), domain)
+    assert responses(dispatcher) == ["utter_verification_no_digits"]
+    assert events == [_slot("case_to_verify", None)]
+
+
+async def test_too_many_failures_in_a_conversation_stop_further_verification(
+        tracker_factory, dispatcher, domain, case_db):
+    entities = [{"entity": "case_id", "value": "TS-2611-AAAAA", "start": 0, "end": 13}]
+    tracker = tracker_factory({"verify_attempts": 3.0}, text="TS-2611-AAAAA", intent="check_case_status",
+                              entities=entities, sender_id="phone-2")
+    events = await ActionCaseStatus().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == ["utter_verification_refused"]
+    assert events == [_slot("case_to_verify", None)]
+
+
+async def test_verify_without_a_pending_number(tracker_factory, dispatcher, domain, case_db):
+    assert await ActionVerifyCase().run(dispatcher, _verifying(tracker_factory, None, "5678"), domain) == []
+    assert responses(dispatcher) == ["utter_no_verification_pending"]
+
+
+def test_the_digits_are_read_from_the_answer():
+    assert digits_given("5678") == "5678"
+    assert digits_given("手机号后四位是 0921") == "0921"
+    assert digits_given("13812345678") == "5678"
+    assert digits_given("138****5678") == "5678"
+    assert digits_given("５６７８") == "5678"  # full-width digits, as Chinese keyboards type them
+    assert digits_given("1234 还是 5678") is None  # two answers: none is taken
+    assert digits_given("不记得了") is None
+
+
+# Progress reported by the user
+
+def _update(tracker_factory, message, sender="alice", entities=()):
+    return tracker_factory(text=message, intent="update_case", entities=list(entities), sender_id=sender)
+
+
+async def test_submission_to_the_lender_records_the_fifteen_day_deadline(tracker_factory, dispatcher, domain, case_db):
+    store = CaseStore(case_db)
+    case = store.create_case("alice", "complaint", platform="易鑫")
+    assert await ActionUpdateCase().run(dispatcher, _update(tracker_factory, "3天前已经向平台投诉了"), domain) == []
+    assert responses(dispatcher) == ["utter_follow_up"]
+    said = rendered(dispatcher, "utter_follow_up")["text_block"]
+    due = TODAY - timedelta(days=3) + timedelta(days=15)
+    assert f"答复期限 {due:%Y-%m-%d}" in said and "15 日内办结" in said
+    assert "《银行业保险业消费投诉处理管理办法》" in said and "按借款机构本身记下" not in said
+    stored = store.get(case.case_number)
+    assert (stored.status, stored.follow_up_body, stored.follow_up_due) == ("submitted", "lender", due)
+    assert stored.history[-1][1] == "user"
+
+
+async def test_a_credit_report_dispute_has_twenty_days_and_an_unnamed_body_is_assumed_the_lender(
+        tracker_factory, dispatcher, domain, case_db):
+    store = CaseStore(case_db)
+    dispute = store.create_case("alice", "complaint")
+    await ActionUpdateCase().run(dispatcher, _update(
+        tracker_factory, f"{dispute.case_number} 今天在征信中心提了异议",
+        entities=[{"entity": "case_id", "value": dispute.case_number}]), domain)
+    assert store.get(dispute.case_number).follow_up_due == TODAY + timedelta(days=20)
+
+    dispatcher.messages.clear()
+    other = store.create_case("alice", "negotiation")
+    await ActionUpdateCase().run(dispatcher, _update(tracker_factory, "申请书交上去了"), domain)
+    said = rendered(dispatcher, "utter_follow_up")["text_block"]
+    assert "按借款机构本身记下" in said and store.get(other.case_number).follow_up_body == "lender"
+
+
+async def test_resolution_closes_the_follow_up_and_an_unclear_report_asks(tracker_factory, dispatcher, domain, case_db):
+    store = CaseStore(case_db)
+    case = store.create_case("alice", "complaint")
+    await ActionUpdateCase().run(dispatcher, _update(tracker_factory, "平台还没解决"), domain)
+    assert responses(dispatcher) == ["utter_ask_submitted_where"]  # not submitted anywhere yet
+
+    dispatcher.messages.clear()
+    await ActionUpdateCase().run(dispatcher, _update(tracker_factory, "嗯 就是那个事"), domain)
+    assert responses(dispatcher) == ["utter_ask_case_progress"]
+
+    dispatcher.messages.clear()
+    await ActionUpdateCase().run(dispatcher, _update(tracker_factory, "問題解決了 錢退回來了"), domain)
+    assert rendered(dispatcher, "utter_case_finished") == {"case_number": case.case_number, "status": "已解决"}
+    assert [s for s, _by, _at in store.get(case.case_number).history] == ["open", "submitted", "resolved"]
+
+    dispatcher.messages.clear()
+    await ActionUpdateCase().run(dispatcher, _update(tracker_factory, "已经向平台投诉了"), domain)
+    assert responses(dispatcher) == ["utter_no_case_to_update"]  # nothing unfinished is left
+
+
+async def test_an_unhelpful_answer_gets_the_next_step_up(tracker_factory, dispatcher, domain, case_db):
+    store = CaseStore(case_db)
+    case = store.create_case("alice", "complaint", platform="招联金融", institution_type="consumer_finance")
+    store.advance(case.case_number, "submitted", "user")
+    store.set_follow_up(case.case_number, "lender", TODAY + timedelta(days=10))
+    await ActionUpdateCase().run(dispatcher, _update(tracker_factory, "平台回复了 但是不同意退钱"), domain)
+    said = rendered(dispatcher, "utter_follow_up")["text_block"]
+    assert "没有解决你的问题" in said and "12378" in said and "我不是律师" in said
+    assert store.get(case.case_number).status == "submitted"  # nothing changes until they act
+
+
+async def test_someone_elses_case_number_cannot_be_updated(tracker_factory, dispatcher, domain, case_db):
+    other = CaseStore(case_db).create_case("bob", "complaint")
+    await ActionUpdateCase().run(dispatcher, _update(
+        tracker_factory, f"{other.case_number} 已经解决了", entities=[{"entity": "case_id", "value": other.case_number}]),
+        domain)
+    assert responses(dispatcher) == ["utter_no_case_to_update"]
+    assert CaseStore(case_db).get(other.case_number).status == "open"
+
+
+async def test_update_with_the_database_down(tracker_factory, dispatcher, domain, monkeypatch):
+    import actions.cases
+
+    monkeypatch.setenv("CASES_DB_URL", "postgresql+psycopg2://nobody@127.0.0.1:1/none")
+    monkeypatch.setattr(actions.cases, "_store", None)
+    await ActionUpdateCase().run(dispatcher, _update(tracker_factory, "已经向平台投诉了"), domain)
+    assert responses(dispatcher) == ["utter_case_store_unavailable"]
+
+
+def test_progress_reading():
+    today = date(2026, 11, 24)
+    assert read_progress("11月2号在征信中心提了异议", today).due() == date(2026, 11, 22)
+    assert read_progress("向12378反映了征信问题", today).body.id == "regulator"
+    assert read_progress("向12378反映了征信问题", today).due() is None  # no legal deadline known
+    assert read_progress("兩個星期前向銀行投訴了", today).on == date(2026, 11, 10)
+    assert read_progress("12月30日寄出去了", today).on == date(2025, 12, 30)  # not in the future
+    assert read_progress("还没解决", today).status == "unsatisfied"
+    assert read_progress("平台已经受理了 给了工单号", today).status == "awaiting_reply"
+    assert read_progress("不用跟进了 案件可以关了", today).status == "closed"
+
+
+# The deadline at the next visit
+
+async def test_a_returning_user_hears_of_overdue_replies_once_a_day(tracker_factory, dispatcher, domain, case_db):
+    store = CaseStore(case_db)
+    case = store.create_case("alice", "complaint", platform="易鑫")
+    store.advance(case.case_number, "submitted", "user")
+    store.set_follow_up(case.case_number, "lender", TODAY - timedelta(days=1))
+    waiting = store.create_case("alice", "complaint")
+    store.advance(waiting.case_number, "submitted", "user")
+    store.set_follow_up(waiting.case_number, "lender", TODAY + timedelta(days=3))
+
+    tracker = tracker_factory({"platform": "易鑫", "city": None}, sender_id="alice")
+    events = await ActionSessionStart().run(dispatcher, tracker, domain)
+    assert events[0] == {"event": "session_started", "timestamp": None}
+    assert _slot("platform", "易鑫") in events and events[-1]["name"] == "action_listen"
+    assert responses(dispatcher) == ["utter_follow_up"]
+    said = rendered(dispatcher, "utter_follow_up")["text_block"]
+    assert case.case_number in said and "已经过了" in said and waiting.case_number not in said
+    assert "12378" in said or "地方金融管理局" in said
+
+    dispatcher.messages.clear()
+    await ActionSessionStart().run(dispatcher, tracker, domain)
+    assert responses(dispatcher) == []  # told today already
+
+    dispatcher.messages.clear()
+    asking = tracker_factory(text="查一下我的投诉进度", intent="check_case_status", sender_id="alice")
+    await ActionCaseStatus().run(dispatcher, asking, domain)
+    assert responses(dispatcher) == ["utter_case_list", "utter_follow_up"]  # asked: told again
+    listing = rendered(dispatcher, "utter_case_list")["cases"]
+    assert "已过期限" in listing and f"答复期限 {TODAY + timedelta(days=3):%Y-%m-%d}" in listing
+
+
+async def test_session_start_without_the_database_still_starts(tracker_factory, dispatcher, domain, monkeypatch):
+    import actions.cases
+
+    monkeypatch.setenv("CASES_DB_URL", "postgresql+psycopg2://nobody@127.0.0.1:1/none")
+    monkeypatch.setattr(actions.cases, "_store", None)
+    events = await ActionSessionStart().run(dispatcher, tracker_factory(sender_id="alice"), domain)
+    assert [e["event"] for e in events] == ["session_started", "action"] and dispatcher.messages == []
+
+
+# Full numbers kept encrypted with the case
+
+async def test_full_numbers_given_for_a_recorded_letter_are_kept_encrypted_for_next_time(
+        tracker_factory, dispatcher, domain, case_db):
+    store = CaseStore(case_db)
+    case = store.create_case("erin", "complaint", draft="投诉人：（姓名）　联系电话：138****5678　身份证号：（身份证号）")
+    asking = tracker_factory(text="信里写完整号码 13812345678", intent="include_contact_details", sender_id="erin")
+    await ActionIncludeContactDetails().run(dispatcher, asking, domain)
+    assert store.contact(case.case_number) == {"phone": "13812345678"}
+    with create_engine(case_db).connect() as connection:
+        row = connection.execute(text("SELECT contact_secret FROM cases")).scalar_one()
+    assert "13812345678" not in row
+
+    dispatcher.messages.clear()  # days later: the tracker store has masked the old message
+    again = tracker_factory(text="把完整号码写进信里", intent="include_contact_details", sender_id="erin",
+                            events=_said("信里写完整号码 138****5678"))
+    await ActionIncludeContactDetails().run(dispatcher, again, domain)
+    assert "联系电话：13812345678" in rendered(dispatcher, "utter_letter_part")["part"]
+    assert "138****5678" in store.get(case.case_number).draft  # the stored letter stays masked
