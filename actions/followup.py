@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.cases import case_store, mentioned_case_number, remind_overdue
 from borrower.casestore import FINISHED, CaseError, CaseRecord
 from borrower.knowledge import knowledge
-from borrower.progress import NEXT_STEP_NOW, next_step, read_progress
+from borrower.progress import NEXT_STEP_NOW, Progress, next_step, read_progress
 from borrower.render import render
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ class ActionUpdateCase(Action):
         return []
 
     @staticmethod
-    def _apply(dispatcher: CollectingDispatcher, case: CaseRecord, progress: Any) -> None:
+    def _apply(dispatcher: CollectingDispatcher, case: CaseRecord, progress: Progress) -> None:
         store = case_store()
         if progress.status is None:
             dispatcher.utter_message(response="utter_ask_case_progress", case_number=case.case_number)
