@@ -5,7 +5,7 @@ four digits of the phone given when it was made are confirmed."""
 import logging
 import re
 from datetime import date
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -19,7 +19,7 @@ from borrower.knowledge import knowledge
 from borrower.lexicon import lexicon
 from borrower.progress import next_step
 from borrower.render import render
-from borrower.text import mask_pii, normalize
+from borrower.text import find_mobile, mask_pii, normalize
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +161,16 @@ def mentioned_case_number(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def cases_asked_about(tracker: Tracker) -> Tuple[Optional[str], List[CaseRecord]]:
+    """The case number the message names, if any, and the user's cases it selects: that case
+    when it is theirs (none when it is not), else all of theirs, oldest first."""
+    number = mentioned_case_number(tracker)
+    if number:
+        found = case_store().find(number, tracker.sender_id)
+        return number, [found] if found else []
+    return None, case_store().cases_for(tracker.sender_id)
+
+
 def show_cases(dispatcher: CollectingDispatcher, cases: List[CaseRecord], one: bool) -> None:
     response, key = ("utter_case_detail", "case") if one else ("utter_case_list", "cases")
     dispatcher.utter_message(response=response, **{key: render("case_status.j2", cases=cases, today=date.today(),
@@ -169,12 +179,15 @@ def show_cases(dispatcher: CollectingDispatcher, cases: List[CaseRecord], one: b
 
 def remind_overdue(dispatcher: CollectingDispatcher, cases: List[CaseRecord]) -> None:
     """For each case whose reply deadline has passed, the next step; noted so the session start
-    does not repeat it today."""
+    does not repeat it today (if the note cannot be written, the advice may come again)."""
     for case in cases:
         advice = next_step(case, overdue=True)
         if advice:
             dispatcher.utter_message(response="utter_follow_up", text_block=advice)
-            case_store().mark_notified(case.case_number, date.today())
+            try:
+                case_store().mark_notified(case.case_number, date.today())
+            except (SQLAlchemyError, OSError):
+                logger.exception("could not note the reminder for case %s", case.case_number)
 
 
 class ActionCaseStatus(Action):
@@ -187,13 +200,8 @@ class ActionCaseStatus(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        number = mentioned_case_number(tracker)
         try:
-            if number:
-                found = case_store().find(number, tracker.sender_id)
-                cases = [found] if found else []
-            else:
-                cases = case_store().cases_for(tracker.sender_id)
+            number, cases = cases_asked_about(tracker)
         except (SQLAlchemyError, OSError):
             logger.exception("could not read cases")
             dispatcher.utter_message(response="utter_case_store_unavailable")
@@ -213,15 +221,14 @@ class ActionCaseStatus(Action):
 
 
 _FOUR_DIGITS = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
-_PHONE = re.compile(r"(?<![0-9])1[3-9][0-9](?:[0-9]{4}|\*{4})([0-9]{4})(?![0-9])")
 
 
 def digits_given(text: Optional[Text]) -> Optional[str]:
     """The last four digits of a phone in the answer: 「5678」「尾号5678」 or the whole number."""
     cleaned = normalize(text)
-    phone = _PHONE.search(cleaned)
+    phone = find_mobile(cleaned, masked_too=True)
     if phone:
-        return phone.group(1)
+        return phone[-4:]
     found = _FOUR_DIGITS.findall(cleaned)
     return found[-1] if len(found) == 1 else None
 

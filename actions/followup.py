@@ -17,16 +17,13 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.cases import case_store, mentioned_case_number, remind_overdue
+from actions.cases import case_store, cases_asked_about, remind_overdue
 from borrower.casestore import FINISHED, CaseError, CaseRecord
 from borrower.knowledge import knowledge
 from borrower.progress import NEXT_STEP_NOW, Progress, next_step, read_progress
 from borrower.render import render
 
 logger = logging.getLogger(__name__)
-
-STATUS_NAMES = {"submitted": "已提交", "awaiting_reply": "等待答复", "resolved": "已解决", "closed": "已关闭"}
-
 
 class ActionUpdateCase(Action):
     """Records what the user says happened to their case (intent update_case)."""
@@ -37,19 +34,17 @@ class ActionUpdateCase(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        number = mentioned_case_number(tracker)
         try:
-            if number:
-                case = case_store().find(number, tracker.sender_id)
-            else:
-                unfinished = [c for c in case_store().cases_for(tracker.sender_id) if c.status not in FINISHED]
-                case = unfinished[-1] if unfinished else None
+            number, cases = cases_asked_about(tracker)
         except (SQLAlchemyError, OSError):
             logger.exception("could not read cases for an update")
             dispatcher.utter_message(response="utter_case_store_unavailable")
             return []
+        # The named case, else the newest unfinished one. A number that is not the user's is
+        # treated as unknown: changes are not offered verification.
+        unfinished = [c for c in cases if number or c.status not in FINISHED]
+        case = unfinished[-1] if unfinished else None
         if case is None:
-            # A number that is not the user's is treated as unknown; no verification for changes.
             dispatcher.utter_message(response="utter_no_case_to_update")
             return []
         progress = read_progress(tracker.latest_message.get("text"), date.today())
@@ -75,9 +70,8 @@ class ActionUpdateCase(Action):
             else:
                 dispatcher.utter_message(response="utter_ask_submitted_where", case_number=case.case_number)
         elif progress.status in FINISHED:
-            store.advance(case.case_number, progress.status, "user", note=None)
-            dispatcher.utter_message(response="utter_case_finished", case_number=case.case_number,
-                                     status=STATUS_NAMES[progress.status])
+            store.advance(case.case_number, progress.status, "user")
+            dispatcher.utter_message(response=f"utter_case_now_{progress.status}", case_number=case.case_number)
         else:
             body = progress.body
             assumed = body is None and case.status == "open"
@@ -88,8 +82,7 @@ class ActionUpdateCase(Action):
                 return
             store.advance(case.case_number, progress.status, "user", note=body.name if body else None)
             if body is None:  # awaiting_reply from the body it was submitted to: the deadline stays
-                dispatcher.utter_message(response="utter_case_finished", case_number=case.case_number,
-                                         status=STATUS_NAMES[progress.status])
+                dispatcher.utter_message(response="utter_case_now_awaiting_reply", case_number=case.case_number)
                 return
             due = progress.due(body)
             updated = store.set_follow_up(case.case_number, body.id, due)

@@ -52,6 +52,8 @@ FINISHED = ("resolved", "closed")
 # case cannot be verified for a day (10,000 possible last four digits).
 MAX_VERIFY_FAILURES = 5
 VERIFY_LOCK = timedelta(days=1)
+# History note on the statuses a user update passes through on its way (staff read it in the CLI).
+INTERMEDIATE_NOTE = "随后续进展补记"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # Crockford base32 without I, L, O, U: no look-alike characters when read out or typed.
 _CASE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -347,29 +349,23 @@ class CaseStore:
         and records who did it and when."""
         with Session(self.engine) as session:
             row = self._one(session, case_number)
-            if status not in _NEXT_STATUSES.get(row.status, set()):
-                raise CaseError(f"{case_number} is {row.status}; it cannot become {status!r} "
-                                f"(next: {', '.join(sorted(_NEXT_STATUSES[row.status]))})")
-            row.status = status
-            row.history.append(StatusEvent(status=status, changed_by=changed_by, note=note))
-            if status not in WAITING:
-                row.follow_up_body = row.follow_up_due = row.follow_up_notified = None
+            _move(row, status, changed_by, note)
             session.commit()
             return CaseRecord.of(row)
 
     def advance(self, case_number: str, status: str, changed_by: str, note: Optional[str] = None) -> CaseRecord:
         """Moves the case to `status` through the workflow's intermediate statuses where needed
-        (a user who says the lender has answered never said they had submitted): each step is
-        recorded, the intermediate ones with a note saying so."""
-        current = self.get(case_number).status
-        path = workflow_path(current, status)
-        if path is None:
-            raise CaseError(f"{case_number} is {current}; it cannot become {status!r}")
-        record = None
-        for step in path:
-            last = step == path[-1]
-            record = self.set_status(case_number, step, changed_by, note if last else "随后续进展补记")
-        return record or self.get(case_number)
+        (a user who says the lender has answered never said they had submitted), in one
+        transaction: each step is recorded, the intermediate ones with a note saying so."""
+        with Session(self.engine) as session:
+            row = self._one(session, case_number)
+            path = workflow_path(row.status, status)
+            if path is None:
+                raise CaseError(f"{case_number} is {row.status}; it cannot become {status!r}")
+            for index, step in enumerate(path, start=1):
+                _move(row, step, changed_by, note if index == len(path) else INTERMEDIATE_NOTE)
+            session.commit()
+            return CaseRecord.of(row)
 
     def set_follow_up(self, case_number: str, body: Optional[str], due: Optional[date]) -> CaseRecord:
         """Which body the case waits for and when its reply is due (None: no legal deadline)."""
@@ -454,6 +450,18 @@ class CaseStore:
         if row is None:
             raise CaseError(f"no case {case_number}")
         return row
+
+
+def _move(row: Case, status: str, changed_by: str, note: Optional[str]) -> None:
+    """One step of the workflow, recorded; a case that no longer waits for a reply loses its
+    deadline."""
+    if status not in _NEXT_STATUSES.get(row.status, set()):
+        raise CaseError(f"{row.case_number} is {row.status}; it cannot become {status!r} "
+                        f"(next: {', '.join(sorted(_NEXT_STATUSES[row.status]))})")
+    row.status = status
+    row.history.append(StatusEvent(status=status, changed_by=changed_by, note=note))
+    if status not in WAITING:
+        row.follow_up_body = row.follow_up_due = row.follow_up_notified = None
 
 
 def workflow_path(current: str, target: str) -> Optional[List[str]]:

@@ -9,7 +9,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-from borrower.casestore import MAX_VERIFY_FAILURES, MIGRATIONS_DIR, Base, CaseError, CaseStore, _now
+from borrower.casestore import INTERMEDIATE_NOTE, MAX_VERIFY_FAILURES, MIGRATIONS_DIR, Base, CaseError, CaseStore, _now
 
 
 def _config(connection):
@@ -141,8 +141,13 @@ def test_a_user_update_walks_the_workflow_and_keeps_the_follow_up_while_waiting(
     other = store.create_case("alice", "negotiation")
     walked = store.advance(other.case_number, "resolved", "user", note="同意分期")
     assert [s for s, _by, _at in walked.history] == ["open", "submitted", "resolved"]
-    reopened = store.advance(other.case_number, "awaiting_reply", "user")  # the lender went back on it
+    reopened = store.advance(other.case_number, "awaiting_reply", "user", note="平台反悔")  # went back on it
     assert [s for s, _by, _at in reopened.history][-3:] == ["open", "submitted", "awaiting_reply"]
+    with create_engine(url).connect() as connection:
+        notes = connection.execute(text(
+            "SELECT e.note FROM status_events e JOIN cases c ON c.id = e.case_id "
+            f"WHERE c.case_number = '{other.case_number}' ORDER BY e.id")).scalars().all()
+    assert notes == [None, INTERMEDIATE_NOTE, "同意分期", INTERMEDIATE_NOTE, INTERMEDIATE_NOTE, "平台反悔"]
     with pytest.raises(CaseError):
         store.advance(other.case_number, "pending", "user")
 

@@ -138,12 +138,26 @@ async def test_resolution_closes_the_follow_up_and_an_unclear_report_asks(tracke
 
     dispatcher.messages.clear()
     await ActionUpdateCase().run(dispatcher, _update(tracker_factory, "問題解決了 錢退回來了"), domain)
-    assert rendered(dispatcher, "utter_case_finished") == {"case_number": case.case_number, "status": "已解决"}
+    assert responses(dispatcher) == ["utter_case_now_resolved"]
+    assert rendered(dispatcher, "utter_case_now_resolved") == {"case_number": case.case_number}
     assert [s for s, _by, _at in store.get(case.case_number).history] == ["open", "submitted", "resolved"]
 
     dispatcher.messages.clear()
     await ActionUpdateCase().run(dispatcher, _update(tracker_factory, "已经向平台投诉了"), domain)
     assert responses(dispatcher) == ["utter_no_case_to_update"]  # nothing unfinished is left
+
+
+async def test_acceptance_by_the_body_already_submitted_to_keeps_its_deadline(
+        tracker_factory, dispatcher, domain, case_db):
+    store = CaseStore(case_db)
+    case = store.create_case("alice", "complaint")
+    store.advance(case.case_number, "submitted", "user")
+    store.set_follow_up(case.case_number, "lender", TODAY + timedelta(days=12))
+    await ActionUpdateCase().run(dispatcher, _update(tracker_factory, "受理了 给了工单号"), domain)
+    assert responses(dispatcher) == ["utter_case_now_awaiting_reply"]
+    stored = store.get(case.case_number)
+    assert (stored.status, stored.follow_up_body, stored.follow_up_due) == (
+        "awaiting_reply", "lender", TODAY + timedelta(days=12))
 
 
 async def test_an_unhelpful_answer_gets_the_next_step_up(tracker_factory, dispatcher, domain, case_db):
@@ -229,6 +243,27 @@ async def test_session_start_without_the_database_still_starts(tracker_factory, 
 
 
 # Full numbers kept encrypted with the case
+
+def test_without_a_configured_key_one_is_made_readable_by_its_owner_only(tmp_path, monkeypatch):
+    import stat
+
+    from borrower import secret
+
+    monkeypatch.delenv(secret.KEY_ENV, raising=False)
+    monkeypatch.setattr(secret, "VAR_DIR", tmp_path)
+    secret._key.cache_clear()
+    try:
+        token = secret.encrypt({"phone": "13812345678"})
+        assert "13812345678" not in token and secret.decrypt(token) == {"phone": "13812345678"}
+        assert stat.S_IMODE((tmp_path / "cases.key").stat().st_mode) == 0o600
+        assert secret.same_hash(secret.keyed_hash("TS-2611-AAAAA", "5678"), "TS-2611-AAAAA", "5678")
+        (tmp_path / "cases.key").write_bytes(b"Vq3C0mU4cPZ2fO8pY1nN7kS9dR6tB5xH0jL2aE4wG8o=")
+        secret._key.cache_clear()
+        assert secret.decrypt(token) is None  # another key: unreadable, not an error
+    finally:
+        secret._key.cache_clear()
+
+
 
 async def test_full_numbers_given_for_a_recorded_letter_are_kept_encrypted_for_next_time(
         tracker_factory, dispatcher, domain, case_db):
