@@ -1,12 +1,15 @@
 # The two commands a newcomer needs: `make run` and `make test`. See README.md.
 SHELL := /bin/bash
-.PHONY: run shell test setup train cases bench-startup bench-nlu clean
+.PHONY: run shell wechat-sim test setup train cases bench-startup bench-nlu clean
 
 run:    ## install if needed, train if data changed, start action server + Rasa server
 	bash scripts/run.sh serve
 
 shell:  ## same, then chat in the terminal with `rasa shell`
 	bash scripts/run.sh shell
+
+wechat-sim:  ## same as run, with throw-away WeChat credentials; chat through the WeChat channel in the terminal
+	bash scripts/run.sh wechat-sim
 
 test:   ## every test: data validation, test stories, unit tests, end-to-end tests
 	bash scripts/test.sh

@@ -139,7 +139,8 @@ class WeChatInput(InputChannel):
             if pieces:
                 turn.passive = pieces[0]
                 if len(pieces) > 1 and self.api is not None:
-                    self._spawn(self._send(sender, pieces[1:]))
+                    # after a moment, so that the passive answer is shown first
+                    self._spawn(self._send(sender, pieces[1:], after_s=1.0))
                 elif len(pieces) > 1:
                     self.pending[sender] = Pending(pieces[1:])
                     turn.passive += "\n\n" + MESSAGES["more"]
@@ -177,8 +178,9 @@ class WeChatInput(InputChannel):
     async def _send_later(self, sender: str, task: "asyncio.Task[str]") -> None:
         await self._send(sender, parts(_result(task)))
 
-    async def _send(self, sender: str, pieces: List[str]) -> None:
+    async def _send(self, sender: str, pieces: List[str], after_s: float = 0.0) -> None:
         """Sends parts through the API; what cannot be sent waits for 「继续」."""
+        await asyncio.sleep(after_s)
         for index, piece in enumerate(pieces):
             try:
                 await self.api.send_text(sender, piece)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# make run   → scripts/run.sh serve : action server + Rasa server (REST and socket.io channels)
+# make run   → scripts/run.sh serve : action server + Rasa server (REST, the website widget, …)
 # make shell → scripts/run.sh shell : action server + `rasa shell`
+# make wechat-sim → scripts/run.sh wechat-sim : both servers with throw-away WeChat credentials,
+#                   then chat through the WeChat channel from the terminal (connectors/wechat_sim.py)
 # Installs and trains first when needed. Ctrl-C stops everything it started.
 set -euo pipefail
 mode="${1:-serve}"
@@ -8,6 +10,16 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/train.sh
 source scripts/env.sh
+
+if [ "$mode" = wechat-sim ]; then
+  # Throw-away credentials for this run only, and WeChat's API replaced by the simulator's
+  # stand-in on loopback: the simulator never touches a real account.
+  export WECHAT_MODE=safe WECHAT_APP_ID=wx00000000simulator WECHAT_SECRET=simulator-secret
+  export WECHAT_TOKEN="sim$(python -c 'import secrets; print(secrets.token_hex(8))')"
+  export WECHAT_ENCODING_AES_KEY="$(python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode()[:43])')"
+  FAKE_API_PORT="$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  export WECHAT_API_BASE="http://127.0.0.1:$FAKE_API_PORT"
+fi
 
 pids=()
 stop_all() {
@@ -41,12 +53,18 @@ rasa run --model "$MODEL_PATH" --port "$RASA_PORT" --credentials credentials.yml
   --endpoints endpoints.yml > "$BORROWER_VAR_DIR/rasa.log" 2>&1 &
 pids+=($!)
 wait_for "http://localhost:$RASA_PORT/" "Rasa server" 300
+if [ "$mode" = wechat-sim ]; then
+  python -m connectors.wechat_sim --url "http://localhost:$RASA_PORT/webhooks/wechat/" \
+    --fake-api-port "$FAKE_API_PORT"
+  exit 0
+fi
+[ -f build/web/rasa-webchat-1.0.1.js ] || echo "website widget bundle missing: run bash scripts/web_assets.sh (needs npm)" >&2
 cat <<MSG
 Rasa server: http://localhost:$RASA_PORT (log: var/rasa.log)
 Talk to it:
   curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
        -d '{"sender": "me", "message": "我要投诉平安普惠乱收费"}'
-Website widget channel (socket.io): http://localhost:$RASA_PORT/socket.io/
+Website widget: http://localhost:$RASA_PORT/webhooks/socketio/
 Ctrl-C stops both servers.
 MSG
 wait -n "${pids[@]}"

@@ -94,8 +94,9 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def running_servers(work: Path, model: Path = None) -> Iterator[Servers]:
-    """Action server and Rasa server with their own SQLite files under `work`."""
+def running_servers(work: Path, model: Path = None, extra_env: Dict[str, str] = None) -> Iterator[Servers]:
+    """Action server and Rasa server with their own SQLite files under `work`; `extra_env`
+    adds to their environment (channel credentials, say)."""
     model = model or default_model()
     if not model.exists():
         raise ServerError(f"no trained model at {model}: run `make train`")
@@ -108,6 +109,7 @@ def running_servers(work: Path, model: Path = None) -> Iterator[Servers]:
         "CASES_DB_URL": f"sqlite:///{work / 'cases.db'}",
         "TRACKER_DB_URL": f"sqlite:///{work / 'tracker.db'}",
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        **(extra_env or {}),
     }
     commands = {
         "actions": ["run", "actions", "--port", str(action_port), "--actions", "actions"],
