@@ -119,6 +119,8 @@ async def test_complaint_letter_cites_the_rules_lists_evidence_and_names_the_nex
     assert "二、依据" in draft and "第 26 条" in draft and "公告〔2021〕第 3 号" in draft
     assert "四、证据清单" in draft and "到手金额和每期还款的流水" in draft
     assert "本人将向国家金融监督管理总局 12378 热线反映" in draft
+    # each heading on its own line (a template block once swallowed the line break)
+    assert "\n一、事实经过\n" in draft and "\n二、依据\n" in draft
 
 
 async def test_complaint_letter_to_a_dealer(tracker_factory, dispatcher, domain):
