@@ -53,3 +53,7 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; then
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
   echo "$want" > "$STAMP"
 fi
+
+# The website widget's bundle (build/web/, from the npm registry). Without it everything else
+# still works; the widget page says it could not load.
+bash scripts/web_assets.sh || echo "setup: the website widget is unavailable until scripts/web_assets.sh succeeds" >&2

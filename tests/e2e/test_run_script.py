@@ -1,4 +1,5 @@
-"""`make run` (scripts/run.sh serve): starts both servers, answers, and Ctrl-C leaves nothing."""
+"""`make run` (scripts/run.sh serve): starts both servers, answers, prints the website widget's
+URL, which serves the page, and Ctrl-C leaves nothing."""
 
 import os
 import signal
@@ -48,6 +49,10 @@ def test_run_script_serves_and_ctrl_c_stops_everything(tmp_path):
             json={"sender": "run-script", "message": "你好"}, timeout=60,
         ).json()
         assert "借款人维权助手" in reply[0]["text"]
+        widget_url = f"http://localhost:{rasa_port}/webhooks/socketio/"
+        assert f"Website widget: {widget_url}" in output.read_text()
+        page = requests.get(widget_url.replace("localhost", "127.0.0.1"), timeout=10)
+        assert page.status_code == 200 and "<title>借款人维权助手</title>" in page.text
 
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
         process.wait(timeout=60)
