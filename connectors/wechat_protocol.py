@@ -6,6 +6,7 @@ Official Account (公众号) and WeCom (企业微信) share it; they differ in t
 (`wechat_api.py`)."""
 
 import hashlib
+from base64 import b64decode
 import hmac
 import os
 import re
@@ -127,8 +128,6 @@ def parse_xml(body: bytes) -> Dict[str, str]:
 
 
 def _cipher(settings: Settings):
-    from base64 import b64decode
-
     key = b64decode(settings.aes_key + "=")
     return (CorpPrpCrypto if settings.kind == "wecom" else PrpCrypto)(key)
 
@@ -241,7 +240,7 @@ def render(messages: List[Dict[str, Any]]) -> Tuple[str, List[str]]:
     for message in messages:
         if message.get("text"):
             texts.append(message["text"])
-        buttons = message.get("buttons") or message.get("quick_replies") or []
+        buttons = message.get("buttons") or []
         if buttons:
             lines = []
             for button in buttons:

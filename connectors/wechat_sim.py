@@ -104,6 +104,7 @@ class FakeWeChatApi:
     secret: str
     sent: List[Tuple[str, str]] = field(default_factory=list)   # (user, content)
     token_calls: int = 0
+    expires_in: int = 7200                                      # what the token calls say
     failures: List[int] = field(default_factory=list)           # errcodes for the next sends
     port: int = 0
 
@@ -128,8 +129,8 @@ class FakeWeChatApi:
                 if secret != api.secret:
                     return self._json({"errcode": 40125, "errmsg": "invalid appsecret"})
                 token = uuid.uuid4().hex
-                tokens[token] = time.time() + 7200
-                self._json({"access_token": token, "expires_in": 7200})
+                tokens[token] = time.time() + api.expires_in
+                self._json({"access_token": token, "expires_in": api.expires_in})
 
             def do_GET(self) -> None:
                 url = urlparse(self.path)

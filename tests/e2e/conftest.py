@@ -1,9 +1,13 @@
+import re
 import uuid
 
 import pytest
 
 from connectors.wechat_sim import FakeWeChatApi
 from tests.support.servers import ServerError, Servers, running_servers
+
+# A case number as the store issues it (borrower/casestore.py).
+CASE_NUMBER = re.compile(r"TS-\d{4}-[0-9A-HJKMNP-TV-Z]{5}")
 
 # The WeChat and WeCom channels of the servers under test: throw-away credentials, and the
 # local stand-in for WeChat's API. WeCom answers nothing passively (wait 0), so every WeCom

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from borrower.casestore import CaseStore
+from tests.e2e.conftest import CASE_NUMBER
 
 pytestmark = pytest.mark.e2e
 
-CASE_NUMBER = re.compile(r"TS-\d{4}-[0-9A-HJKMNP-TV-Z]{5}")
 
 
 def test_complaint_is_recorded_with_its_case_number(servers, sender):

@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from tests.support.servers import ROOT, START_TIMEOUT_S, free_port
+from tests.support.servers import ROOT, START_TIMEOUT_S, free_port, run_script_env
 
 pytestmark = pytest.mark.e2e
 
@@ -24,15 +24,7 @@ def _group_alive(pgid: int) -> bool:
 
 def test_run_script_serves_and_ctrl_c_stops_everything(tmp_path):
     rasa_port, action_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "RASA_PORT": str(rasa_port),
-        "ACTION_PORT": str(action_port),
-        "BORROWER_VAR_DIR": str(tmp_path),
-        "TRACKER_DB_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
-        "CASES_DB_URL": f"sqlite:///{tmp_path / 'cases.db'}",
-    }
-    env.pop("ACTION_ENDPOINT_URL", None)  # derived from ACTION_PORT by scripts/env.sh
+    env = run_script_env(tmp_path, rasa_port, action_port)
     output = tmp_path / "run.out"
     process = subprocess.Popen(
         ["bash", "scripts/run.sh", "serve"], cwd=ROOT, env=env,

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.support.servers import ROOT, START_TIMEOUT_S, free_port
+from tests.support.servers import ROOT, START_TIMEOUT_S, free_port, run_script_env
 
 pytestmark = pytest.mark.e2e
 
@@ -56,13 +56,8 @@ class Terminal:
 
 
 def test_make_shell_speaks_chinese_and_shows_buttons_as_choices(tmp_path):
-    env = {
-        **os.environ, "RASA_PORT": str(free_port()), "ACTION_PORT": str(free_port()),
-        "BORROWER_VAR_DIR": str(tmp_path), "TERM": "xterm", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-        "TRACKER_DB_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
-        "CASES_DB_URL": f"sqlite:///{tmp_path / 'cases.db'}",
-    }
-    env.pop("ACTION_ENDPOINT_URL", None)  # derived from ACTION_PORT by scripts/env.sh
+    env = {**run_script_env(tmp_path, free_port(), free_port()),
+           "TERM": "xterm", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
     terminal = Terminal(["bash", "scripts/run.sh", "shell"], env, ROOT)
     try:
         terminal.expect("Your input", timeout=START_TIMEOUT_S)

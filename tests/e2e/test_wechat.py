@@ -2,7 +2,6 @@
 (connectors/wechat.py): messages signed and encrypted as WeChat does; WeCom's replies arrive at
 the local stand-in for WeChat's API (tests/e2e/conftest.py)."""
 
-import re
 import time
 import uuid
 
@@ -11,11 +10,10 @@ import pytest
 from borrower.casestore import CaseStore
 from connectors.wechat_protocol import MESSAGES, Settings
 from connectors.wechat_sim import WeChatUser
-from tests.e2e.conftest import WECHAT_ENV
+from tests.e2e.conftest import CASE_NUMBER, WECHAT_ENV
 
 pytestmark = pytest.mark.e2e
 
-CASE_NUMBER = re.compile(r"TS-\d{4}-[0-9A-HJKMNP-TV-Z]{5}")
 OFFICIAL = Settings(kind="wechat", token=WECHAT_ENV["WECHAT_TOKEN"], receive_id=WECHAT_ENV["WECHAT_APP_ID"],
                     aes_key=WECHAT_ENV["WECHAT_ENCODING_AES_KEY"], mode="safe")
 CORP = Settings(kind="wecom", token=WECHAT_ENV["WECOM_TOKEN"], receive_id=WECHAT_ENV["WECOM_CORP_ID"],

@@ -93,6 +93,20 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def run_script_env(work: Path, rasa_port: int, action_port: int) -> Dict[str, str]:
+    """The environment for starting scripts/run.sh in a test: its own ports and databases."""
+    env = {
+        **os.environ,
+        "RASA_PORT": str(rasa_port),
+        "ACTION_PORT": str(action_port),
+        "BORROWER_VAR_DIR": str(work),
+        "TRACKER_DB_URL": f"sqlite:///{work / 'tracker.db'}",
+        "CASES_DB_URL": f"sqlite:///{work / 'cases.db'}",
+    }
+    env.pop("ACTION_ENDPOINT_URL", None)  # derived from ACTION_PORT by scripts/env.sh
+    return env
+
+
 @contextmanager
 def running_servers(work: Path, model: Path = None, extra_env: Dict[str, str] = None) -> Iterator[Servers]:
     """Action server and Rasa server with their own SQLite files under `work`; `extra_env`

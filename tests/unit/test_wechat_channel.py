@@ -18,6 +18,7 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
 from connectors.wechat import WeChatInput, WeComInput
+from connectors.wechat_api import REFRESH_MARGIN_S, WeChatApi
 from connectors.wechat_protocol import MESSAGES, Settings, parts
 from connectors.wechat_sim import FakeWeChatApi, WeChatUser, new_msg_id
 from tests.support.servers import free_port
@@ -97,7 +98,8 @@ def channel_with(api: FakeWeChatApi = None, **changes) -> WeChatInput:
 def test_url_check_answers_echostr_and_refuses_a_wrong_signature():
     with serve(channel_with(mode="plaintext"), Bot()) as url:
         user = WeChatUser(url, replace(SAFE, mode="plaintext"))
-        assert (user.verify_url("4385394838").status, user.verify_url("4385394838").body) == (200, "4385394838")
+        answer = user.verify_url("4385394838")
+        assert (answer.status, answer.body) == (200, "4385394838")
         forged = requests.get(url, params={"signature": "0" * 40, "timestamp": "1", "nonce": "1", "echostr": "x"})
         assert forged.status_code == 403
 
@@ -288,3 +290,16 @@ def test_a_reply_the_api_refuses_waits_for_continue(api):
         time.sleep(1.5)
         assert api.sent == []
         assert user.text("继续").text == "收到：慢慢说"
+
+
+def test_the_token_is_reused_until_five_minutes_before_it_expires(api):
+    async def two_tokens() -> List[str]:
+        client = WeChatApi(replace(SAFE, secret="test-secret", api_base=api.url))
+        try:
+            return [await client.token() for _ in range(2)]
+        finally:
+            await client.close()
+
+    assert len(set(asyncio.run(two_tokens()))) == 1 and api.token_calls == 1
+    api.expires_in = REFRESH_MARGIN_S - 1  # each new token is already due for renewal
+    assert len(set(asyncio.run(two_tokens()))) == 2 and api.token_calls == 3
