@@ -26,7 +26,7 @@ cases:  ## staff CLI for the case store: make cases ARGS="list --status open" (s
 bench-startup:  ## model-load time, server memory, turn latency → reports/startup.md (add FRESH=1 for install + train)
 	bash scripts/setup.sh && bash scripts/train.sh && . scripts/env.sh && python -m bench.startup $(if $(FRESH),--fresh,)
 
-bench-nlu:  ## train on data/nlu.yml, score bench/nlu_heldout.yml (and nlu_dev.yml) against a TF-IDF baseline → reports/nlu_benchmark.md
+bench-nlu:  ## train on data/nlu*.yml, score bench/nlu_heldout.yml (and nlu_dev.yml) against a TF-IDF baseline → reports/nlu_benchmark.md
 	bash scripts/setup.sh && . scripts/env.sh && python -m bench.nlu
 
 clean:  ## remove build output, models and runtime data (conversations and cases!)

@@ -1,13 +1,14 @@
-"""Scores the rule-based entity extractors on the development set, without training.
+"""Scores the rule-based entity extractors on annotated data, without training.
 
 The entity types a rule owns (components/entities.py OWNED_KINDS: amounts, durations, behaviours,
 clock times, the ruler's loan types) do not depend on DIET, so their spans can be
 checked in seconds after a lexicon or pattern edit: this runs the spaCy model of
 scripts/build_nlu_resources.py and the pattern extractors, resolves them as the pipeline does and
-compares with the annotations of bench/nlu_dev.yml. It prints per-type strict / overlap F1 and,
-with --errors TYPE, each disagreement.
+compares with the annotations of bench/nlu_dev.yml and data/nlu_blind_sets.yml (former blind
+sets: the rules learn nothing from training data, so those annotations are as good a check as
+the dev set's). It prints per-type strict / overlap F1 and, with --errors TYPE, each disagreement.
 
-Only the development set is read: the held-out set is never used for tuning (bench/README.md).
+The held-out set is never read: it is never used for tuning (bench/README.md).
 
     python -m bench.rules [--errors harassment_type]
 """
@@ -16,7 +17,7 @@ import argparse
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
-from bench.nlu import CATEGORY_SCORED, DEV_FILE, Span, category_score, entity_scores, load_examples
+from bench.nlu import CATEGORY_SCORED, DEV_FILE, TRAIN_FILES, Span, category_score, entity_scores, load_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 SPACY_MODEL = ROOT / "build" / "spacy_zh"
@@ -57,14 +58,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     install_jieba_dictionary()  # as the pipeline's SpacyNLP does: ruler spans follow jieba's words
     nlp = spacy.load(SPACY_MODEL)
-    examples = load_examples(DEV_FILE)
+    sources = (DEV_FILE, TRAIN_FILES[1])
+    examples = [example for path in sources for example in load_examples(path)]
     owned = {"harassment_type", "amount", "overdue_duration", "time_of_day", "loan_type"}
     gold: List[List[Span]] = [[s for s in e.entities if s[2] in owned] for e in examples]
     found = [rule_entities(nlp, example.text) for example in examples]
     predicted: List[List[Span]] = [[(e["start"], e["end"], e["entity"]) for e in f if e["entity"] in owned] for f in found]
     categories = [[(e["start"], e["end"], e["value"]) for e in f if e["entity"] == CATEGORY_SCORED] for f in found]
     strict, overlap = entity_scores(gold, predicted), entity_scores(gold, predicted, overlap=True)
-    print(f"{len(examples)} examples of {DEV_FILE.name}")
+    print(f"{len(examples)} examples of {', '.join(path.name for path in sources)}")
     print(f"{'entity':<18}{'support':>8}{'strict F1':>11}{'overlap F1':>12}")
     for entity, score in strict.items():
         print(f"{entity:<18}{score['support']:>8}{score['f1']:>11.3f}{overlap[entity]['f1']:>12.3f}")
