@@ -180,10 +180,15 @@ class Lexicon:
         )
 
     def short_reply(self, text: Optional[str]) -> Optional[str]:
-        """"affirm" / "deny" when the whole message is a yes / no word ("好的呀", "不用了", "No!")."""
+        """"affirm" / "deny" when the whole message is a yes / no word ("好的呀", "不用了", "No!");
+        "inform" when it is only digits ("1234", "138 1234 5678": an answer — digits to verify a
+        case, an amount, a number — on which a character-n-gram classifier has nothing to go on),
+        unless replies.yml lists it ("88" is goodbye)."""
         core = "".join(ch for ch in normalize(text).lower() if ch.isalnum())
         core = core.rstrip(self.reply_particles) or core
-        return self.replies.get(core)
+        if core in self.replies:
+            return self.replies[core]
+        return "inform" if core.isascii() and core.isdigit() else None
 
     def jieba_words(self) -> List[str]:
         """Every multi-character term and cue, crisis phrase and segmentation word (regulators,

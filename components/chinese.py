@@ -105,7 +105,7 @@ class _IntentOverride(_Stateless):
 )
 class ShortReplyClassifier(_IntentOverride):
     """affirm / deny / inform for whole-message yes / no / don't-know words (lexicon/replies.yml):
-    "好", "不用了", "不知道"."""
+    "好", "不用了", "不知道"; inform for a message of digits alone ("1234"; "88" is goodbye)."""
 
     def intent_for(self, text: Text) -> Optional[Text]:
         return lexicon().short_reply(text)

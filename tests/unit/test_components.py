@@ -112,14 +112,16 @@ def test_no_content_guard_keeps_real_text():
     "text, intent",
     [("好", "affirm"), ("好的呀", "affirm"), ("OK!", "affirm"), ("對的", "affirm"), ("嗯嗯", "affirm"),
      ("不用了", "deny"), ("No", "deny"), ("不要啦", "deny"), ("不是的", "deny"),
-     ("确定删除", "affirm"), ("不知道", "inform"), ("不清楚啊", "inform"), ("記不清了", "inform")],
+     ("确定删除", "affirm"), ("不知道", "inform"), ("不清楚啊", "inform"), ("記不清了", "inform"),
+     ("1234", "inform"), ("１２３４", "inform"), ("138 1234 5678", "inform"), ("52000。", "inform"),
+     ("88", "goodbye"), ("886", "goodbye")],
 )
 def test_short_reply_classifier_reads_whole_message_yes_no_and_dont_know(text, intent):
     [message] = ShortReplyClassifier().process([_classified(text, "greet")])
     assert message.get(INTENT) == {"name": intent, "confidence": 1.0}
 
 
-@pytest.mark.parametrize("text", ["好的，那我想问一下征信", "不还钱会坐牢吗", "我不要分期", "不知道怎么办"])
+@pytest.mark.parametrize("text", ["好的，那我想问一下征信", "不还钱会坐牢吗", "我不要分期", "不知道怎么办", "尾号5678", "欠了52000"])
 def test_short_reply_classifier_leaves_longer_messages_alone(text):
     [message] = ShortReplyClassifier().process([_classified(text, "ask_credit_report")])
     assert message.get(INTENT)["name"] == "ask_credit_report"
