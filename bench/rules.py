@@ -17,7 +17,7 @@ import argparse
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
-from bench.nlu import CATEGORY_SCORED, DEV_FILE, TRAIN_FILES, Span, category_score, entity_scores, load_examples
+from bench.nlu import BLIND_SETS_FILE, CATEGORY_SCORED, DEV_FILE, Span, category_score, entity_scores, load_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 SPACY_MODEL = ROOT / "build" / "spacy_zh"
@@ -58,7 +58,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     install_jieba_dictionary()  # as the pipeline's SpacyNLP does: ruler spans follow jieba's words
     nlp = spacy.load(SPACY_MODEL)
-    sources = (DEV_FILE, TRAIN_FILES[1])
+    sources = (DEV_FILE, BLIND_SETS_FILE)
     examples = [example for path in sources for example in load_examples(path)]
     owned = {"harassment_type", "amount", "overdue_duration", "time_of_day", "loan_type"}
     gold: List[List[Span]] = [[s for s in e.entities if s[2] in owned] for e in examples]

@@ -6,11 +6,11 @@ Official Account (公众号) and WeCom (企业微信) share it; they differ in t
 (`wechat_api.py`)."""
 
 import hashlib
-from base64 import b64decode
 import hmac
 import os
 import re
 import time
+from base64 import b64decode
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple

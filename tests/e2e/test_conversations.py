@@ -12,7 +12,6 @@ from tests.e2e.conftest import CASE_NUMBER
 pytestmark = pytest.mark.e2e
 
 
-
 def test_complaint_is_recorded_with_its_case_number(servers, sender):
     reply = servers.text(sender, "我要投诉易鑫车贷乱收GPS费")
     assert "哪种借款" in reply  # platform and problem came with the first message

@@ -26,6 +26,19 @@ def test_crisis_phrases_in_both_scripts():
     assert not lexicon().mentions_crisis("")
 
 
+def test_crisis_lexicon_catches_every_distress_example_of_the_training_data():
+    """lexicon/crisis.yml promises it was checked against the training data: every
+    express_distress example is caught, and of the other intents only the two known negotiation
+    messages (「以贷养贷撑不下去了」) raise an alarm."""
+    from bench.nlu import load_training_examples
+
+    examples = load_training_examples()
+    missed = [e.text for e in examples if e.intent == "express_distress" and not lexicon().mentions_crisis(e.text)]
+    alarms = [e.text for e in examples if e.intent != "express_distress" and lexicon().mentions_crisis(e.text)]
+    assert missed == []
+    assert len(alarms) == 2 and all("以贷养贷撑不下去了" in text for text in alarms), alarms
+
+
 def test_content_strips_fillers_and_terms():
     assert lexicon().content("我要投诉这个网贷平台") == ""
     assert lexicon().content("我要投诉平安普惠乱收费") == "乱收费"
