@@ -358,6 +358,40 @@ def find_overdue_durations(text: Optional[str]) -> List[Tuple[int, int, Optional
 
 # WeChat's passive reply holds about 2,048 bytes; parts stay well below with their "（1/3）".
 CHAT_PART_BYTES = 1800
+# Lenders the lexicon does not know, by the shape of their names: a licence word after a short
+# brand ("中原消费金融", "鑫源小额贷款有限公司"), or an app someone names ("一个叫闪电周转的app").
+_LICENCE_NAME = re.compile(
+    r"([\u4e00-\u9fff]{2,4})(?:消费金融|汽车金融|融资租赁|金融租赁|小额贷款|网络小贷)"
+    r"(?:股份有限公司|有限责任公司|有限公司|公司)?"
+)
+_CALLED_NAME = re.compile(
+    r"(?:个|家|款|名|名字)叫(?:做)?[「“\"']?([\u4e00-\u9fffA-Za-z0-9]{2,6}?)[」”\"']?"
+    r"(?=的|[,，。!！?？\s]|$)"
+)
+# A brand is the characters right before the licence word, after the last of these: "我在鑫源…"
+# is "鑫源", "找消费金融公司" has none.
+_NOT_IN_BRAND = set("在是的给跟和找向被叫从把对了个家我你他她们这那边说到去过为让由与及或等里就都也还又要想年月天号诉报告借欠管归")
+# Words that stand before a licence word without naming anyone: "持牌消费金融公司".
+_GENERIC_BRANDS = ("持牌", "正规", "什么", "哪些", "所有", "其他", "各家", "大型", "小型", "国内", "国有",
+                   "银行系", "互联网", "网络", "一般", "普通", "某些", "有些", "这种", "那种", "正规的")
+
+
+def find_lender_names(text: Optional[str]) -> List[Tuple[int, int, str]]:
+    """Spans of lender names by their shape, each with the name as written."""
+    text = text or ""
+    found: List[Tuple[int, int, str]] = []
+    for match in _LICENCE_NAME.finditer(text):
+        brand = match.group(1)
+        cut = max((i + 1 for i, ch in enumerate(brand) if ch in _NOT_IN_BRAND), default=0)
+        start = match.start(1) + cut
+        if match.end(1) - start >= 2 and not text[start:match.end(1)].startswith(_GENERIC_BRANDS):
+            found.append((start, match.end(), text[start:match.end()]))
+    for match in _CALLED_NAME.finditer(text):
+        if match.group(1)[0] not in _NOT_IN_BRAND:
+            found.append((match.start(1), match.end(1), match.group(1)))
+    return found
+
+
 _SENTENCE_END = re.compile(r"(?<=[。；！？!?;])")
 
 

@@ -1,6 +1,7 @@
 """Entity post-processing: one answer per span, with normalised values.
 
-Seven extractors run before this: Amount-, Duration-, Behaviour- and ClockTimeExtractor (below),
+Eight extractors run before this: Amount-, Duration-, Behaviour-, ClockTime- and
+LenderNameExtractor (below),
 the spaCy entity ruler (closed lists from the lexicon), RegexEntityExtractor (case numbers) and
 DIET (the open entity: platform names the lexicon does not know). EntityResolver then
 - takes closed-list types (loan types, provinces, cities) from the ruler only, behaviours from the
@@ -12,8 +13,10 @@ DIET (the open entity: platform names the lexicon does not know). EntityResolver
 - drops a loan type that is part of a company name ("某某融资租赁有限公司", "某某小贷");
 - keeps one entity per span: a span inside a longer span of the same type goes ("晚上" inside
   "晚上11点"); between different types the ruler and the regexes win over DIET; touching
-  platform fragments become one name ("鑫盛" + "融资租赁有限公司"), and a platform name runs on
-  over the company words after it ("某某" + "金融");
+  platform fragments become one name ("鑫盛" + "融资租赁有限公司"), a platform name runs on
+  over the company words after it ("某某" + "金融") and a name DIET found over an app word
+  ("闪电" + "借款"); a lender name by its shape ("中原消费金融") outranks the ruler's loan type
+  inside it;
 - normalises values: amount → yuan (cn2an), overdue_duration → days, platform / loan type /
   province / city → their canonical name ("招行" → "招商银行"), harassment_type → its category
   id ("打电话给我妈" → "third_party_contact"), case_id → upper case.
@@ -28,7 +31,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 from borrower.lexicon import lexicon
 from borrower.text import (
-    find_amounts, find_clock_times, find_overdue_durations, parse_amount, parse_duration_days,
+    find_amounts, find_clock_times, find_lender_names, find_overdue_durations, parse_amount,
+    parse_duration_days,
 )
 from components.chinese import _Stateless
 
@@ -36,6 +40,7 @@ AMOUNT_EXTRACTOR = "AmountExtractor"
 DURATION_EXTRACTOR = "DurationExtractor"
 BEHAVIOUR_EXTRACTOR = "BehaviourExtractor"
 CLOCK_EXTRACTOR = "ClockTimeExtractor"
+LENDER_EXTRACTOR = "LenderNameExtractor"
 
 # Kinds a rule-based extractor owns: DIET's guesses for them are dropped (it tends to return
 # fragments: "打電話", "12万先", "块").
@@ -52,8 +57,10 @@ OWNED_KINDS = {
 # Entities whose value becomes the lexicon's canonical name.
 CANONICAL_KINDS = ("platform", "loan_type", "province", "city")
 # Extractors whose word is final for the closed lists, in order of trust.
+# A lender name by its shape outranks the ruler: "中原消费金融" is a lender, not the loan type
+# "消费金融" the ruler sees inside it.
 _RULE_BASED = (
-    "RegexEntityExtractor", "SpacyEntityExtractor", BEHAVIOUR_EXTRACTOR, CLOCK_EXTRACTOR, AMOUNT_EXTRACTOR,
+    "RegexEntityExtractor", LENDER_EXTRACTOR, "SpacyEntityExtractor", BEHAVIOUR_EXTRACTOR, CLOCK_EXTRACTOR, AMOUNT_EXTRACTOR,
     DURATION_EXTRACTOR,
 )
 # Entities whose touching fragments are one entity: DIET splits unknown company names.
@@ -64,6 +71,9 @@ _COMPANY_SUFFIX = re.compile(
     r"(?:小额贷款|消费金融|汽车金融|融资租赁|金融租赁|融资担保|资产管理|网络科技|信息科技|科技|金融|小贷|贷款|银行|租赁|担保)*"
     r"(?:股份有限公司|有限责任公司|有限公司|公司)?"
 )
+# What may follow an app name DIET found and belongs to it: it stops at "闪电" in "闪电借款",
+# "闪电贷", "金牛分期" ("借" only where it is not the verb: "闪电借了我").
+_APP_SUFFIX = re.compile(r"(?:借款|周转|分期|钱包|快贷|贷|借(?![了的钱过给]))?")
 # Before or after a loan-type word, these make it part of a company name.
 _NAME_BEFORE = ("某某",)
 _NAME_AFTER = ("有限", "股份")
@@ -118,13 +128,15 @@ def resolve(entities: List[Dict[str, Any]], text: Text = "") -> List[Dict[str, A
 
 
 def _with_company_suffixes(entities: List[Dict[str, Any]], text: Text) -> List[Dict[str, Any]]:
-    """A platform name runs on over the company words after it ("某某" + "金融"); entities the
-    longer name now covers go."""
+    """A platform name runs on over the company words after it ("某某" + "金融"), and a name DIET
+    found over an app word ("闪电" + "贷"); entities the longer name now covers go."""
     result = list(entities)
     for index, entity in enumerate(result):
         if entity["entity"] not in _JOINABLE:
             continue
         end = _COMPANY_SUFFIX.match(text, entity["end"]).end()
+        if end == entity["end"] and entity.get("extractor") == "DIETClassifier":
+            end = _APP_SUFFIX.match(text, end).end()
         if end > entity["end"]:
             result[index] = {**entity, "end": end}
     return [e for e in result if not any(o["entity"] in _JOINABLE and _inside(e, o) for o in result)]
@@ -204,6 +216,15 @@ class ClockTimeExtractor(_PatternExtractor):
 
     entity = "time_of_day"
     find = staticmethod(find_clock_times)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class LenderNameExtractor(_PatternExtractor):
+    """Lenders the lexicon does not know, by the shape of their names (borrower/text.py
+    find_lender_names): 「中原消费金融」「鑫源小额贷款有限公司」「一个叫闪电周转的app」."""
+
+    entity = "platform"
+    find = staticmethod(find_lender_names)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)

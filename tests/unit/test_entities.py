@@ -2,6 +2,7 @@ import pytest
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from borrower.text import find_lender_names
 from components.entities import AmountExtractor, DurationExtractor, EntityResolver, resolve
 
 
@@ -46,6 +47,49 @@ def test_touching_platform_fragments_become_one_name():
 def test_a_platform_name_runs_on_over_company_words(text, start, end, name):
     [kept] = resolve([_e(start, end, "platform", "DIETClassifier", 0.9)], text)
     assert text[kept["start"]:kept["end"]] == name
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("闪电贷这钱必须吐出来", "闪电贷"),
+        ("闪电借款这种操作合规吗", "闪电借款"),
+        ("闪电借了我三千", "闪电"),  # "借" is the verb here
+    ],
+)
+def test_a_name_diet_found_runs_on_over_an_app_word(text, name):
+    [kept] = resolve([_e(0, 2, "platform", "DIETClassifier", 0.9)], text)
+    assert text[kept["start"]:kept["end"]] == name
+
+
+def test_a_known_name_does_not_take_an_app_word():
+    [kept] = resolve([_e(0, 2, "platform", "SpacyEntityExtractor")], "招行分期还不上")
+    assert (kept["start"], kept["end"]) == (0, 2)
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("我在鑫源小额贷款有限公司借了两万", ["鑫源小额贷款有限公司"]),
+        ("浙江这边吉致汽车金融的车贷", ["吉致汽车金融"]),
+        ("我想投诉中原消费金融", ["中原消费金融"]),
+        ("去年中原消费金融放的款", ["中原消费金融"]),
+        ("车登记在狮桥融资租赁名下", ["狮桥融资租赁"]),
+        ("一个叫闪电周转的app，借1500到手1000", ["闪电周转"]),
+        ("有个叫“荷包满”的平台", ["荷包满"]),
+        ("持牌消费金融公司归谁管", []),
+        ("找消费金融公司协商", []),
+        ("他叫我的名字", []),
+    ],
+)
+def test_lender_names_by_their_shape(text, names):
+    assert [name for _, _, name in find_lender_names(text)] == names
+
+
+def test_a_lender_name_outranks_the_loan_type_inside_it():
+    text = "中原消费金融乱收费"
+    kept = resolve([_e(2, 6, "loan_type", "SpacyEntityExtractor"), _e(0, 6, "platform", "LenderNameExtractor")], text)
+    assert [(e["entity"], e["start"], e["end"]) for e in kept] == [("platform", 0, 6)]
 
 
 def test_values_are_normalised():
