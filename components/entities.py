@@ -105,12 +105,24 @@ def _in_company_name(entity: Dict[str, Any], text: Text) -> bool:
     )
 
 
+def _stray(entity: Dict[str, Any]) -> bool:
+    """A one-character platform from DIET ("大" of 「这么大的窟窿」): no lender is named so."""
+    return entity["entity"] == "platform" and entity["end"] - entity["start"] < 2
+
+
+def _shaped_in_diet(inner: Dict[str, Any], outer: Dict[str, Any]) -> bool:
+    """A lender name by its shape is whole; DIET's longer span around it took words before it
+    ("我在" + "鑫源小额贷款有限公司")."""
+    return inner.get("extractor") == LENDER_EXTRACTOR and outer.get("extractor") == "DIETClassifier"
+
+
 def resolve(entities: List[Dict[str, Any]], text: Text = "") -> List[Dict[str, Any]]:
     """One entity per span (see module docstring), in text order."""
-    entities = [e for e in entities if _owner_agrees(e) and not _in_company_name(e, text)]
+    entities = [e for e in entities if _owner_agrees(e) and not _in_company_name(e, text) and not _stray(e)]
     candidates = [
         e for e in entities
-        if not any(e is not o and e["entity"] == o["entity"] and _inside(e, o) for o in entities)
+        if not any(e is not o and e["entity"] == o["entity"] and _inside(e, o) and not _shaped_in_diet(e, o)
+                   for o in entities)
     ]
     kept: List[Dict[str, Any]] = []
     for entity in sorted(candidates, key=_rank):

@@ -92,6 +92,16 @@ def test_a_lender_name_outranks_the_loan_type_inside_it():
     assert [(e["entity"], e["start"], e["end"]) for e in kept] == [("platform", 0, 6)]
 
 
+def test_a_lender_name_by_its_shape_beats_a_longer_diet_span_around_it():
+    text = "我在鑫源小额贷款有限公司借了两万"
+    kept = resolve([_e(0, 12, "platform", "DIETClassifier", 0.8), _e(2, 12, "platform", "LenderNameExtractor")], text)
+    assert [text[e["start"]:e["end"]] for e in kept] == ["鑫源小额贷款有限公司"]
+
+
+def test_a_one_character_platform_is_dropped():
+    assert resolve([_e(2, 3, "platform", "DIETClassifier", 0.7)], "这么大的窟窿") == []
+
+
 def test_values_are_normalised():
     text = "在招行借了五万二，逾期三个月，编号ts-2611-7k3qx"
     message = Message(data={TEXT: text})
