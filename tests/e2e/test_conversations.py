@@ -139,6 +139,13 @@ def test_crisis_help_comes_first_even_inside_a_form(servers, sender):
     assert not any("多少" in reply.get("text", "") for reply in replies)  # no money question now
 
 
+def test_thanks_after_a_crisis_message_check_in_again(servers, sender):
+    assert "12356" not in servers.text(sender, "谢谢")  # an ordinary thank-you
+    servers.text(sender, "欠了太多钱，我真的不想活了")
+    reply = servers.text(sender, "谢谢你")
+    assert "12356" in reply and "110" in reply and "不客气" in reply
+
+
 BAD_INPUT = [
     "",
     "😭😭😭",
