@@ -26,6 +26,11 @@ def test_crisis_phrases_in_both_scripts():
     assert not lexicon().mentions_crisis("")
 
 
+def test_a_question_about_others_credit_is_not_a_burden_signal():
+    assert lexicon().mentions_crisis("我不想再连累家人了")
+    assert not lexicon().mentions_crisis("我逾期了会不会连累我爸的征信")
+
+
 def test_crisis_lexicon_catches_every_distress_example_of_the_training_data():
     """lexicon/crisis.yml promises it was checked against the training data: every
     express_distress example is caught, and of the other intents only the two known negotiation
