@@ -356,8 +356,6 @@ def find_overdue_durations(text: Optional[str]) -> List[Tuple[int, int, Optional
     return found
 
 
-# WeChat's passive reply holds about 2,048 bytes; parts stay well below with their "（1/3）".
-CHAT_PART_BYTES = 1800
 # Lenders the lexicon does not know, by the shape of their names: a licence word after a short
 # brand ("中原消费金融", "鑫源小额贷款有限公司"), or an app someone names ("一个叫闪电周转的app").
 _LICENCE_NAME = re.compile(
@@ -373,7 +371,7 @@ _CALLED_NAME = re.compile(
 _NOT_IN_BRAND = set("在是的给跟和找向被叫从把对了个家我你他她们这那边说到去过为让由与及或等里就都也还又要想年月天号诉报告借欠管归")
 # Words that stand before a licence word without naming anyone: "持牌消费金融公司".
 _GENERIC_BRANDS = ("持牌", "正规", "什么", "哪些", "所有", "其他", "各家", "大型", "小型", "国内", "国有",
-                   "银行系", "互联网", "网络", "一般", "普通", "某些", "有些", "这种", "那种", "正规的")
+                   "银行系", "互联网", "网络", "一般", "普通", "某些", "有些", "这种", "那种")
 
 
 def find_lender_names(text: Optional[str]) -> List[Tuple[int, int, str]]:
@@ -392,6 +390,8 @@ def find_lender_names(text: Optional[str]) -> List[Tuple[int, int, str]]:
     return found
 
 
+# WeChat's passive reply holds about 2,048 bytes; parts stay well below with their "（1/3）".
+CHAT_PART_BYTES = 1800
 _SENTENCE_END = re.compile(r"(?<=[。；！？!?;])")
 
 

@@ -60,8 +60,8 @@ CANONICAL_KINDS = ("platform", "loan_type", "province", "city")
 # A lender name by its shape outranks the ruler: "中原消费金融" is a lender, not the loan type
 # "消费金融" the ruler sees inside it.
 _RULE_BASED = (
-    "RegexEntityExtractor", LENDER_EXTRACTOR, "SpacyEntityExtractor", BEHAVIOUR_EXTRACTOR, CLOCK_EXTRACTOR, AMOUNT_EXTRACTOR,
-    DURATION_EXTRACTOR,
+    "RegexEntityExtractor", LENDER_EXTRACTOR, "SpacyEntityExtractor", BEHAVIOUR_EXTRACTOR, CLOCK_EXTRACTOR,
+    AMOUNT_EXTRACTOR, DURATION_EXTRACTOR,
 )
 # Entities whose touching fragments are one entity: DIET splits unknown company names.
 _JOINABLE = ("platform",)
