@@ -23,28 +23,26 @@ def crisis_in_session(tracker: Tracker) -> bool:
     return False
 
 
-class _Closing(Action):
-    plain = ""
-    after_crisis = ""
+def closing(dispatcher: CollectingDispatcher, tracker: Tracker, plain: Text, after_crisis: Text) -> List[EventType]:
+    dispatcher.utter_message(response=after_crisis if crisis_in_session(tracker) else plain)
+    return []
+
+
+class ActionGoodbye(Action):
+    def name(self) -> Text:
+        return "action_goodbye"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        dispatcher.utter_message(response=self.after_crisis if crisis_in_session(tracker) else self.plain)
-        return []
+        return closing(dispatcher, tracker, "utter_goodbye", "utter_goodbye_after_crisis")
 
 
-class ActionGoodbye(_Closing):
-    plain = "utter_goodbye"
-    after_crisis = "utter_goodbye_after_crisis"
-
-    def name(self) -> Text:
-        return "action_goodbye"
-
-
-class ActionYouAreWelcome(_Closing):
-    plain = "utter_you_are_welcome"
-    after_crisis = "utter_welcome_after_crisis"
-
+class ActionYouAreWelcome(Action):
     def name(self) -> Text:
         return "action_you_are_welcome"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        return closing(dispatcher, tracker, "utter_you_are_welcome", "utter_welcome_after_crisis")

@@ -105,9 +105,18 @@ def _in_company_name(entity: Dict[str, Any], text: Text) -> bool:
     )
 
 
-def _stray(entity: Dict[str, Any]) -> bool:
-    """A one-character platform from DIET ("大" of 「这么大的窟窿」): no lender is named so."""
-    return entity["entity"] == "platform" and entity["end"] - entity["start"] < 2
+# A number or demonstrative with a measure word names no lender: DIET took 「一个」 of
+# 「好像是叫某某金融的一个app」 for a second platform.
+_MEASURE_PHRASE = re.compile(r"[一二两三四五六七八九十几这那哪每]+[个家款种些位]")
+
+
+def _stray(entity: Dict[str, Any], text: Text) -> bool:
+    """A platform no lender could be named: one character ("大" of 「这么大的窟窿」) or a measure
+    phrase ("一个", "这家")."""
+    if entity["entity"] != "platform":
+        return False
+    span = text[entity["start"]:entity["end"]]
+    return entity["end"] - entity["start"] < 2 or bool(span and _MEASURE_PHRASE.fullmatch(span))
 
 
 def _shaped_in_diet(inner: Dict[str, Any], outer: Dict[str, Any]) -> bool:
@@ -118,7 +127,7 @@ def _shaped_in_diet(inner: Dict[str, Any], outer: Dict[str, Any]) -> bool:
 
 def resolve(entities: List[Dict[str, Any]], text: Text = "") -> List[Dict[str, Any]]:
     """One entity per span (see module docstring), in text order."""
-    entities = [e for e in entities if _owner_agrees(e) and not _in_company_name(e, text) and not _stray(e)]
+    entities = [e for e in entities if _owner_agrees(e) and not _in_company_name(e, text) and not _stray(e, text)]
     candidates = [
         e for e in entities
         if not any(e is not o and e["entity"] == o["entity"] and _inside(e, o) and not _shaped_in_diet(e, o)

@@ -102,6 +102,12 @@ def test_a_one_character_platform_is_dropped():
     assert resolve([_e(2, 3, "platform", "DIETClassifier", 0.7)], "这么大的窟窿") == []
 
 
+def test_a_measure_phrase_is_not_a_platform():
+    text = "好像是叫某某金融的一个app"
+    kept = resolve([_e(4, 8, "platform", "DIETClassifier", 0.9), _e(9, 11, "platform", "DIETClassifier", 0.6)], text)
+    assert [text[e["start"]:e["end"]] for e in kept] == ["某某金融"]
+
+
 def test_values_are_normalised():
     text = "在招行借了五万二，逾期三个月，编号ts-2611-7k3qx"
     message = Message(data={TEXT: text})
