@@ -126,6 +126,16 @@ _DIGITS_OF_A_NUMBER = re.compile(r"(?:尾号|尾数|后四位|后4位|末四位|
 # Hotlines and service numbers (12378, 12315, 110, 96110 …) are not money.
 _SERVICE_NUMBER = re.compile(r"^(1[12][0-9]|12[0-9]{3}|961[0-9]{2})$")
 _GOODBYE_NUMBERS = ("886", "88")  # chat slang for "bye bye"
+# Digits of an e-mail address or a masked number: next to "@", "*" or "_", or before ".com".
+_ADDRESS_MARKS = "@*_"
+
+
+def _in_address_or_mask(text: str, start: int, end: int) -> bool:
+    before, after = text[start - 1:start], text[end:end + 1]
+    domain = after == "." and text[end + 1:end + 2].isascii() and text[end + 1:end + 2].isalpha()
+    return bool(before and before in _ADDRESS_MARKS or after and after in _ADDRESS_MARKS or domain)
+
+
 MIN_BARE_AMOUNT = 100  # a bare number below this is rarely money in these chats
 MAX_BARE_DIGITS = 7  # longer bare digit strings are phone, ID or card numbers
 
@@ -160,6 +170,8 @@ def find_amounts(text: Optional[str]) -> List[Tuple[int, int, float]]:
             continue
         if cleaned[start - 1:start].isascii() and cleaned[start - 1:start].isalnum() or cleaned[end:end + 1] == "-":
             continue  # digits inside an identifier (TS-2603-…, a model or order number)
+        if _in_address_or_mask(cleaned, start, end):
+            continue  # "zhang88@163.com", "138****5678"
         if any(cleaned[:start].endswith(word) for word in _NOT_MONEY_BEFORE) or _DIGITS_OF_A_NUMBER.search(cleaned[:start]):
             continue
         value = parse_amount(cleaned[start:end])

@@ -70,6 +70,16 @@ def test_cues_signal_a_behaviour_but_are_not_entity_spans():
     assert "亲戚" not in patterns and "打给我家人" in patterns
 
 
+@pytest.mark.parametrize("cue, kind", [("律师函", "impersonation"), ("脏话", "insults"), ("遗照", "doctored_photos"),
+                                       ("家族群", "privacy_leak"), ("拖车费", "forced_towing")])
+def test_words_that_name_no_act_are_cues(cue, kind):
+    # 「收到律师函了」「遗照」「家族群」 alone describe no collector's act: no span, but the
+    # behaviour is still signalled to the advice
+    lex = lexicon()
+    assert cue not in {p["pattern"] for p in lex.ruler_patterns()}
+    assert [e.id for e in lex.find(f"说到{cue}", "harassment_type")] == [kind]
+
+
 def test_jieba_keeps_terms_with_latin_letters_whole_in_either_case():
     import jieba
 
@@ -90,7 +100,8 @@ def test_jieba_keeps_terms_with_latin_letters_whole_in_either_case():
         ("他们打到我单位去了", [("打到我单位", "third_party_contact")]),
         ("他们跑到我老家找我要钱", [("跑到我老家找我", "home_visit")]),
         ("把我照片P成遗照发到家族群里", [("P成遗照", "doctored_photos"), ("发到家族群里", "privacy_leak")]),
-        ("催收冒充律师事务所的人", [("冒充律师事务所的人", "impersonation")]),
+        ("催收冒充律师事务所的人", [("冒充律师事务所", "impersonation")]),
+        ("对方自称是法院工作人员", [("自称是法院工作人员", "impersonation")]),
         ("一天打几十个电话", [("一天打几十个电话", "call_bombing")]),
         ("催收說要抓我去坐牢", [("抓我去坐牢", "threats")]),
         # the span runs from the verb (or a medium / manner word before it) to whom it targeted
@@ -111,6 +122,19 @@ def test_jieba_keeps_terms_with_latin_letters_whole_in_either_case():
         ("每天狂发短信", [("狂发短信", "call_bombing")]),
         ("一天打了两百多个电话", [("一天打了两百多个电话", "call_bombing")]),
         ("催收可以去我公司找主管吗", [("去我公司找主管", "home_visit")]),
+        # several people, and who they were to the borrower, stay in one span
+        ("打给了我妈和我舅舅", [("打给了我妈和我舅舅", "third_party_contact")]),
+        ("他们加了我表哥表姐的微信", [("加了我表哥表姐的微信", "third_party_contact")]),
+        ("联系我填的紧急联系人", [("联系我填的紧急联系人", "third_party_contact")]),
+        ("打了我姐的电话，还有我两个同事", [("打了我姐的电话", "third_party_contact")]),
+        # a call to the workplace is contact, not a visit
+        ("打电话到我单位找我领导", [("打电话到我单位找我领导", "third_party_contact")]),
+        ("跑到我上班的地方，当着同事吵", [("跑到我上班的地方", "home_visit")]),
+        ("强行拖走我的车", [("强行拖走我的车", "forced_towing")]),
+        ("發了我的身份證正反面", [("發了我的身份證正反面", "privacy_leak")]),
+        ("发到我们家亲戚群", [("发到我们家亲戚群", "privacy_leak")]),
+        ("从早到晚打个不停", [("打个不停", "call_bombing")]),
+        ("他们在电话里辱骂我", [("辱骂我", "insults")]),
         # not collection behaviour
         ("我找了朋友借钱", []),
         ("欠钱会被抓去坐牢吗", []),
