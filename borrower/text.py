@@ -375,12 +375,12 @@ _LICENCE_NAME = re.compile(
     r"(?:股份有限公司|有限责任公司|有限公司|公司)?"
 )
 _CALLED_NAME = re.compile(
-    r"(?:个|家|款|名|名字)叫(?:做)?[「“\"']?([\u4e00-\u9fffA-Za-z0-9]{2,6}?)[」”\"']?"
+    r"(?:个|家|款)名?叫(?:做)?[「“\"']?([\u4e00-\u9fffA-Za-z0-9]{2,6}?)[」”\"']?"
     r"(?=的|[,，。!！?？\s]|$)"
 )
 # A brand is the characters right before the licence word, after the last of these: "我在鑫源…"
-# is "鑫源", "找消费金融公司" has none.
-_NOT_IN_BRAND = set("在是的给跟和找向被叫从把对了个家我你他她们这那边说到去过为让由与及或等里就都也还又要想年月天号诉报告借欠管归")
+# is "鑫源", "像鑫隆…" is "鑫隆", "找消费金融公司" and "请问消费金融公司" have none.
+_NOT_IN_BRAND = set("在是的给跟和找向被叫从把对了个家我你他她们这那边说到去过为让由与及或等里就都也还又要想年月天号诉报告借欠管归像问")
 # Words that stand before a licence word without naming anyone: "持牌消费金融公司".
 _GENERIC_BRANDS = ("持牌", "正规", "什么", "哪些", "所有", "其他", "各家", "大型", "小型", "国内", "国有",
                    "银行系", "互联网", "网络", "一般", "普通", "某些", "有些", "这种", "那种")

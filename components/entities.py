@@ -10,9 +10,11 @@ DIET (the open entity: platform names the lexicon does not know). EntityResolver
   amounts from AmountExtractor only (pattern + cn2an, skipping counts like 36期 / 4倍 / 24%)
   overdue durations from DurationExtractor only (a duration with an overdue context) and case
   numbers from the regex only;
-- drops a loan type that is part of a company name ("某某融资租赁有限公司", "某某小贷");
+- drops a loan type that is part of a company name ("某某融资租赁有限公司", "某某小贷"), and platforms
+  no lender is named by (one character, 「一个」, company words or 「某某」 alone);
 - keeps one entity per span: a span inside a longer span of the same type goes ("晚上" inside
-  "晚上11点"); between different types the ruler and the regexes win over DIET; touching
+  "晚上11点") — but a lexicon or shaped lender name stays whole inside DIET's longer span ("美团" of
+  「美团加起来」); between different types the ruler and the regexes win over DIET; touching
   platform fragments become one name ("鑫盛" + "融资租赁有限公司"), a platform name runs on
   over the company words after it ("某某" + "金融") and a name DIET found over an app word
   ("闪电" + "借款"); a lender name by its shape ("中原消费金融") outranks the ruler's loan type
@@ -105,24 +107,30 @@ def _in_company_name(entity: Dict[str, Any], text: Text) -> bool:
     )
 
 
+# Stand-ins for a name, not a name: 「某某区人民法院」.
+_PLACEHOLDERS = ("某某", "某")
 # A number or demonstrative with a measure word names no lender: DIET took 「一个」 of
 # 「好像是叫某某金融的一个app」 for a second platform.
 _MEASURE_PHRASE = re.compile(r"[一二两三四五六七八九十几这那哪每]+[个家款种些位]")
 
 
 def _stray(entity: Dict[str, Any], text: Text) -> bool:
-    """A platform no lender could be named: one character ("大" of 「这么大的窟窿」) or a measure
-    phrase ("一个", "这家")."""
+    """A platform no lender could be named: one character ("大" of 「这么大的窟窿」), a measure
+    phrase ("一个", "这家") or company words alone ("金融" of 「美利车金融」, "某某" of 「某某区人民法院」,
+    「汽车金融公司」)."""
     if entity["entity"] != "platform":
         return False
     span = text[entity["start"]:entity["end"]]
-    return entity["end"] - entity["start"] < 2 or bool(span and _MEASURE_PHRASE.fullmatch(span))
+    named_after = _COMPANY_SUFFIX.match(text, entity["end"]).end() > entity["end"]  # 「某某金融」 is a name
+    generic = span in _PLACEHOLDERS and not named_after or _COMPANY_SUFFIX.fullmatch(span)
+    return entity["end"] - entity["start"] < 2 or bool(span and (_MEASURE_PHRASE.fullmatch(span) or generic))
 
 
 def _shaped_in_diet(inner: Dict[str, Any], outer: Dict[str, Any]) -> bool:
-    """A lender name by its shape is whole; DIET's longer span around it took words before it
-    ("我在" + "鑫源小额贷款有限公司")."""
-    return inner.get("extractor") == LENDER_EXTRACTOR and outer.get("extractor") == "DIETClassifier"
+    """A lender name by its shape or from the lexicon is whole; DIET's longer span around it took
+    words before or after it ("我在" + "鑫源小额贷款有限公司", "美团" + "加" of 「美团加起来」). Company
+    words after a name still join it (_with_company_suffixes)."""
+    return inner.get("extractor") in (LENDER_EXTRACTOR, "SpacyEntityExtractor") and outer.get("extractor") == "DIETClassifier"
 
 
 def resolve(entities: List[Dict[str, Any]], text: Text = "") -> List[Dict[str, Any]]:

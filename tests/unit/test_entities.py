@@ -14,8 +14,24 @@ def _e(start, end, entity, extractor, confidence=None):
 
 
 def test_longer_span_of_the_same_type_wins():
-    kept = resolve([_e(2, 4, "platform", "SpacyEntityExtractor"), _e(2, 7, "platform", "DIETClassifier")])
+    kept = resolve([_e(2, 4, "time_of_day", "SpacyEntityExtractor"), _e(2, 7, "time_of_day", "ClockTimeExtractor")])
     assert [(e["start"], e["end"]) for e in kept] == [(2, 7)]
+
+
+def test_a_lexicon_name_is_not_run_on_by_diet():
+    # 「美团加起来」: DIET ran the name on over the verb after it; the lexicon's name is whole
+    text = "分期乐和美团加起来一个月要还九千多"
+    kept = resolve([_e(4, 6, "platform", "SpacyEntityExtractor"), _e(4, 7, "platform", "DIETClassifier", 0.9)], text)
+    assert [text[e["start"]:e["end"]] for e in kept] == ["美团"]
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ("融资租赁的车，美利车金融非要我买保险", 10, 12),  # "金融": company words alone
+    ("落款写的某某区人民法院", 4, 6),  # a placeholder
+    ("汽车金融公司乱收费找谁", 0, 6),
+])
+def test_company_words_or_a_placeholder_alone_are_no_platform(text, start, end):
+    assert resolve([_e(start, end, "platform", "DIETClassifier", 0.9)], text) == []
 
 
 def test_rule_based_extractor_wins_between_types():
@@ -80,6 +96,9 @@ def test_a_known_name_does_not_take_an_app_word():
         ("持牌消费金融公司归谁管", []),
         ("找消费金融公司协商", []),
         ("他叫我的名字", []),
+        ("像鑫隆小额贷款有限公司这种要去哪投诉", ["鑫隆小额贷款有限公司"]),
+        ("请问消费金融公司的投诉打哪个电话", []),
+        ("我身份证号在这，名字叫王磊", []),  # a person's name, not an app's
     ],
 )
 def test_lender_names_by_their_shape(text, names):
