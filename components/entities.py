@@ -107,8 +107,8 @@ def _in_company_name(entity: Dict[str, Any], text: Text) -> bool:
     )
 
 
-# Stand-ins for a name, not a name: 「某某区人民法院」.
-_PLACEHOLDERS = ("某某", "某")
+# A stand-in for a name, not a name: 「某某区人民法院」 (one character is stray anyway).
+_PLACEHOLDER = "某某"
 # A number or demonstrative with a measure word names no lender: DIET took 「一个」 of
 # 「好像是叫某某金融的一个app」 for a second platform.
 _MEASURE_PHRASE = re.compile(r"[一二两三四五六七八九十几这那哪每]+[个家款种些位]")
@@ -122,7 +122,7 @@ def _stray(entity: Dict[str, Any], text: Text) -> bool:
         return False
     span = text[entity["start"]:entity["end"]]
     named_after = _COMPANY_SUFFIX.match(text, entity["end"]).end() > entity["end"]  # 「某某金融」 is a name
-    generic = span in _PLACEHOLDERS and not named_after or _COMPANY_SUFFIX.fullmatch(span)
+    generic = span == _PLACEHOLDER and not named_after or _COMPANY_SUFFIX.fullmatch(span)
     return entity["end"] - entity["start"] < 2 or bool(span and (_MEASURE_PHRASE.fullmatch(span) or generic))
 
 
