@@ -20,7 +20,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from actions.cases import case_store, cases_asked_about, remind_overdue
 from borrower.casestore import FINISHED, CaseError, CaseRecord
 from borrower.knowledge import knowledge
-from borrower.progress import NEXT_STEP_NOW, Progress, next_step, read_progress
+from borrower.lexicon import lexicon
+from borrower.progress import NEXT_STEP_NOW, CaseEdit, Progress, next_step, read_edit, read_progress
 from borrower.render import render
 
 logger = logging.getLogger(__name__)
@@ -47,9 +48,18 @@ class ActionUpdateCase(Action):
         if case is None:
             dispatcher.utter_message(response="utter_no_case_to_update")
             return []
-        progress = read_progress(tracker.latest_message.get("text"), date.today())
+        text = tracker.latest_message.get("text")
+        progress = read_progress(text, date.today())
+        edit = read_edit(text, tracker.latest_message.get("entities") or [])
+        # News for the case (a new incident, a correction, 「补充一下……」) is recorded; a status the
+        # same message names is applied after it.
+        amends = edit.incident is not None or bool(edit.fields) or (
+            progress.status is None and lexicon().edits_case(text))
         try:
-            self._apply(dispatcher, case, progress)
+            if amends:
+                self._amend(dispatcher, case, edit)
+            if progress.status is not None or not amends:
+                self._apply(dispatcher, case, progress)
         except (SQLAlchemyError, OSError):
             logger.exception("could not update case %s", case.case_number)
             dispatcher.utter_message(response="utter_case_update_failed")
@@ -57,6 +67,27 @@ class ActionUpdateCase(Action):
             logger.info("case %s (%s) cannot become %s", case.case_number, case.status, progress.status)
             dispatcher.utter_message(response="utter_ask_case_progress", case_number=case.case_number)
         return []
+
+    @staticmethod
+    def _amend(dispatcher: CollectingDispatcher, case: CaseRecord, edit: CaseEdit) -> None:
+        store = case_store()
+        fields = dict(edit.fields)
+        if "platform" in fields:
+            loan_type = lexicon().canonical(case.loan_type, "loan_type")
+            fields["institution_type"] = knowledge().classify_institution(
+                fields["platform"], loan_type.id if loan_type else None).id
+        incidents = 0
+        if edit.incident:
+            store.add_incident(case.case_number, edit.incident)
+            incidents = len(store.incidents(case.case_number))
+        # The words are kept as a note unless they became the incident's description.
+        updated = store.amend(case.case_number, fields, note=None if edit.incident else edit.note)
+        behaviours = [entry.name for entry in (
+            lexicon().entry("harassment_type", behaviour) for behaviour in (edit.incident or {}).get("behaviours", []))
+            if entry]
+        dispatcher.utter_message(response="utter_case_amended", text_block=render(
+            "case_amended.j2", case=updated, behaviours=behaviours, incidents=incidents,
+            occurred=(edit.incident or {}).get("occurred"), fields=edit.fields, note=edit.note))
 
     @staticmethod
     def _apply(dispatcher: CollectingDispatcher, case: CaseRecord, progress: Progress) -> None:

@@ -65,6 +65,9 @@ def _now() -> datetime:
 
 
 MAX_TEXT = 20_000  # characters of a summary or letter; a letter is about 1,500
+MAX_NOTE = 2_000  # characters of one note the user added to a case
+MAX_NOTES = 50  # notes kept per case, the newest
+AMENDABLE = ("amount", "platform", "institution_type", "region")
 
 
 def _fit(value: Optional[str], length: int) -> Optional[str]:
@@ -333,6 +336,22 @@ class CaseStore:
         with Session(self.engine) as session:
             row = self._one(session, case_number)
             row.incidents.append(_incident(incident))
+            row.updated_at = _now()
+            session.commit()
+            return CaseRecord.of(row)
+
+    def amend(self, case_number: str, fields: Dict[str, Any], note: Optional[str] = None) -> CaseRecord:
+        """Corrects the case's amount / platform / institution type / region (those in `fields`)
+        and keeps what the user said as a dated note in details["notes"] (the newest MAX_NOTES)."""
+        with Session(self.engine) as session:
+            row = self._one(session, case_number)
+            for name in AMENDABLE:
+                if fields.get(name) is not None:
+                    setattr(row, name, fields[name])
+            if note:
+                notes = list((row.details or {}).get("notes") or [])
+                notes.append({"at": _now().isoformat(timespec="seconds"), "text": _fit(note, MAX_NOTE)})
+                row.details = {**(row.details or {}), "notes": notes[-MAX_NOTES:]}
             row.updated_at = _now()
             session.commit()
             return CaseRecord.of(row)

@@ -39,6 +39,8 @@ class Lexicon:
         behaviours: Optional[Dict[str, Any]] = None,
         segmentation_words: Iterable[str] = (),
         crisis_patterns: Iterable[str] = (),
+        edits: Iterable[str] = (),
+        edit_exclusions: Iterable[str] = (),
     ) -> None:
         # Words jieba must keep whole that are not entities (regulators, legal terms).
         self.segmentation_words = tuple(str(word) for word in segmentation_words)
@@ -62,6 +64,9 @@ class Lexicon:
         )
         self._by_id: Dict[Tuple[str, str], Entry] = {(e.label, e.id): e for e in self.entries}
         self._patterns = self._compile_behaviours(behaviours or {})
+        self._edits = re.compile("|".join(f"(?:{pattern})" for pattern in edits)) if edits else None
+        self._edit_exclusions = (re.compile("|".join(f"(?:{pattern})" for pattern in edit_exclusions))
+                                 if edit_exclusions else None)
 
     def _compile_behaviours(self, spec: Dict[str, Any]) -> List[Tuple["re.Pattern[str]", Entry]]:
         # Longest alternative first: a regex alternation takes the first that matches.
@@ -117,6 +122,7 @@ class Lexicon:
         replies = yaml.safe_load((directory / "replies.yml").read_text(encoding="utf-8"))
         behaviours = yaml.safe_load((directory / "behaviours.yml").read_text(encoding="utf-8"))
         regulators = yaml.safe_load((directory / "regulators.yml").read_text(encoding="utf-8"))
+        progress = yaml.safe_load((directory / "progress.yml").read_text(encoding="utf-8"))
         entries = []
         for label, items in terms.items():
             for item in items:
@@ -128,6 +134,7 @@ class Lexicon:
         return cls(
             entries, crisis["phrases"], fillers["words"], replies, behaviours, regulators["words"],
             crisis_patterns=crisis.get("patterns") or (),
+            edits=progress.get("edits") or (), edit_exclusions=progress.get("edit_exclusions") or (),
         )
 
     def entry(self, label: str, entry_id: str) -> Optional[Entry]:
@@ -178,6 +185,16 @@ class Lexicon:
         return any(phrase in simplified for phrase in self.crisis_phrases) or any(
             pattern.search(simplified) for pattern in self._crisis_patterns
         )
+
+    def edits_case(self, text: Optional[str]) -> bool:
+        """Whether the message adds to or corrects a case already recorded (lexicon/progress.yml:
+        「补充一下：……」「上次记录的城市不对……帮我改一下」)."""
+        if self._edits is None:
+            return False
+        simplified = normalize(text)
+        if self._edit_exclusions is not None and self._edit_exclusions.search(simplified):
+            return False
+        return bool(self._edits.search(simplified))
 
     def short_reply(self, text: Optional[str]) -> Optional[str]:
         """"affirm" / "deny" when the whole message is a yes / no word ("好的呀", "不用了", "No!");

@@ -6,15 +6,16 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
 
 import yaml
 
 from borrower.casestore import CaseRecord
 from borrower.knowledge import REGULATOR, Channel, FollowUpBody, knowledge
 from borrower.paths import LEXICON_DIR
+from borrower.lexicon import lexicon
 from borrower.render import render
-from borrower.text import normalize, parse_duration_days
+from borrower.text import mask_pii, normalize, parse_duration_days
 
 # Reports that change nothing: the assistant suggests the next step straight away.
 NEXT_STEP_NOW = ("unsatisfied", "no_reply")
@@ -40,6 +41,66 @@ def _vocabulary() -> Tuple[Dict[str, List[str]], "re.Pattern[str]"]:
     spec = yaml.safe_load((LEXICON_DIR / "progress.yml").read_text(encoding="utf-8"))
     negation = "|".join(sorted(spec["negations"], key=len, reverse=True))
     return spec["statuses"], re.compile(f"(?:{negation})$")
+
+
+@dataclass(frozen=True)
+class CaseEdit:
+    """What an update_case message adds to a recorded case besides a status."""
+
+    incident: Optional[Dict[str, Any]]  # a new collection incident, as CaseStore.add_incident takes it
+    fields: Dict[str, Any]  # corrected case fields: amount, platform, region
+    note: str  # the message, ID / phone / card numbers masked
+
+
+@lru_cache(maxsize=1)
+def _edit_vocabulary() -> Tuple["re.Pattern[str]", "re.Pattern[str]"]:
+    spec = yaml.safe_load((LEXICON_DIR / "progress.yml").read_text(encoding="utf-8"))
+    stale = "|".join(sorted(spec["stale_value"], key=len, reverse=True))
+    return re.compile("|".join(spec["corrections"])), re.compile(f"(?:{stale})\\s*$")
+
+
+# Case field a correction may change → the entities that give it, the first found winning
+# (「江苏苏州」: the city is the region).
+_FIELDS = {"amount": ("amount",), "platform": ("platform",), "region": ("city", "province")}
+_FIELD_ENTITIES = {name for names in _FIELDS.values() for name in names}
+_NEGATED_BEHAVIOUR = re.compile(r"(?:不|没|没有|别|不再|没再)\s*$")
+
+
+def read_edit(text: Optional[str], entities: Iterable[Dict[str, Any]]) -> CaseEdit:
+    """The incident and corrections an update_case message carries, from its NLU entities:
+    collection behaviours not negated (「已经不打我家人电话了」 is no incident) make an incident;
+    amount / platform / city / province change the case only when the message says something
+    was wrong, and then only the value that is not marked as the old one."""
+    cleaned = normalize(text)
+    corrects, stale = _edit_vocabulary()
+    behaviours: List[str] = []
+    time_of_day: Optional[str] = None
+    candidates: Dict[str, List[Any]] = {}
+    for entity in entities:
+        name, value, start = entity.get("entity"), entity.get("value"), entity.get("start") or 0
+        if value in (None, ""):
+            continue
+        before = cleaned[max(0, start - 4):start]
+        if name == "harassment_type":
+            if not _NEGATED_BEHAVIOUR.search(before) and value not in behaviours:
+                behaviours.append(str(value))
+        elif name == "time_of_day" and time_of_day is None:
+            time_of_day = str(value)
+        elif name in _FIELD_ENTITIES and not stale.search(cleaned[max(0, start - 5):start]):
+            candidates.setdefault(name, []).append(value)
+    fields: Dict[str, Any] = {}
+    if corrects.search(cleaned):
+        for field, names in _FIELDS.items():
+            values = next((candidates[name] for name in names if name in candidates), [])
+            distinct = list(dict.fromkeys(values))
+            if len(distinct) == 1:  # two new values of one field: which one is meant is unclear
+                fields[field] = float(distinct[0]) if field == "amount" else str(distinct[0])
+    note = mask_pii(text)
+    incident = None
+    if behaviours:
+        incident = {"occurred": time_of_day, "behaviours": behaviours,
+                    "contacted": lexicon().contacted(text), "description": note}
+    return CaseEdit(incident, fields, note)
 
 
 def _says(text: str, word: str, negated: "re.Pattern[str]") -> bool:

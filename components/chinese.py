@@ -3,6 +3,8 @@
 - TextNormalizer: first in the pipeline; Traditional → Simplified (OpenCC), full-width →
   half-width, control characters removed, length bounded. Everything after it, including the
   spaCy entity ruler and the classifiers, sees one script.
+- CaseEditClassifier: after the classifiers; a message that says it adds to or corrects a
+  recorded case (lexicon/progress.yml: 「补充一下」「记录里的城市填错了」) is update_case.
 - ShortReplyClassifier: after the classifiers; a message that is only a yes / no word
   (lexicon/replies.yml: "好", "行", "不用了", "no") is affirm / deny.
 - NoContentGuard: after the classifiers; a message with no letter, digit or Chinese character
@@ -98,6 +100,20 @@ class _IntentOverride(_Stateless):
             message.set(INTENT, top, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
         return messages
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class CaseEditClassifier(_IntentOverride):
+    """update_case for a message that says it adds to or corrects a recorded case
+    (lexicon/progress.yml): 「补充一下，昨天催收又给我单位打电话了」 names a new incident, but the
+    user wants it in their case, not a fresh report."""
+
+    intent = "update_case"
+
+    def applies(self, text: Text) -> bool:
+        return lexicon().edits_case(text)
 
 
 @DefaultV1Recipe.register(

@@ -9,7 +9,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-from borrower.casestore import INTERMEDIATE_NOTE, MAX_VERIFY_FAILURES, MIGRATIONS_DIR, Base, CaseError, CaseStore, _now
+from borrower.casestore import INTERMEDIATE_NOTE, MAX_NOTE, MAX_NOTES, MAX_VERIFY_FAILURES, MIGRATIONS_DIR, Base, CaseError, CaseStore, _now
 
 
 def _config(connection):
@@ -259,3 +259,16 @@ def test_fifty_conversations_creating_cases_at_once_get_fifty_rows_and_numbers(u
     assert len(set(numbers)) == 50
     with create_engine(url).connect() as connection:
         assert connection.execute(text("SELECT COUNT(DISTINCT sender_id) FROM cases")).scalar_one() == 50
+
+
+def test_amending_corrects_fields_and_keeps_the_newest_notes(url):
+    store = CaseStore(url)
+    case = store.create_case("alice", "complaint", platform="分期乐", amount=120000, details={"problem": "乱收费"})
+    amended = store.amend(case.case_number, {"amount": 12000.0, "region": "佛山", "platform": None}, "金额记错了")
+    assert (amended.amount, amended.region, amended.platform) == (12000.0, "佛山", "分期乐")  # None changes nothing
+    assert amended.details["problem"] == "乱收费" and amended.details["notes"][0]["text"] == "金额记错了"
+    for n in range(MAX_NOTES + 1):
+        store.amend(case.case_number, {}, f"第{n}条" + "长" * MAX_NOTE)
+    notes = store.get(case.case_number).details["notes"]
+    assert len(notes) == MAX_NOTES and notes[0]["text"].startswith("第1条") and notes[-1]["text"].startswith(f"第{MAX_NOTES}条")
+    assert len(notes[-1]["text"]) == MAX_NOTE

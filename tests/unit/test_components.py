@@ -5,7 +5,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.chinese import CrisisGuard, NoContentGuard, ShortReplyClassifier, TextNormalizer
+from components.chinese import CaseEditClassifier, CrisisGuard, NoContentGuard, ShortReplyClassifier, TextNormalizer
 
 
 def _classified(text, intent="greet"):
@@ -125,3 +125,37 @@ def test_short_reply_classifier_reads_whole_message_yes_no_and_dont_know(text, i
 def test_short_reply_classifier_leaves_longer_messages_alone(text):
     [message] = ShortReplyClassifier().process([_classified(text, "ask_credit_report")])
     assert message.get(INTENT)["name"] == "ask_credit_report"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "补充一下，昨天催收又给我单位打电话了",
+        "有新情況，催收今天跑到我老家去了，請幫我加進案件",
+        "再加一条：今天下午三点有人上门了",
+        "刚刚他们又冒充警察打来，帮我补充到原本那个案件里",
+        "我的城市填错了，是江苏苏州不是无锡",
+        "之前记录里逾期写的是一个月 改成45天",
+        "把我记录里的借款金额改成1.2万，之前记成12万了",
+    ],
+)
+def test_case_edit_classifier_reads_news_for_a_recorded_case_as_update_case(text):
+    [message] = CaseEditClassifier().process([_classified(text, "report_harassment")])
+    assert message.get(INTENT) == {"name": "update_case", "confidence": 1.0}
+    assert [entry["name"] for entry in message.get(INTENT_RANKING_KEY)] == ["update_case", "report_harassment"]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("催收又给我单位打电话了", "report_harassment"),  # no word about a case: a report
+        ("上次那个案子结案了吗", "check_case_status"),  # a question
+        ("把138****5678改成完整的13812345678", "include_contact_details"),
+        ("车贷月供4300扛不住了，能不能改成每月两千把期数拉长", "negotiate_repayment"),
+        ("保险受益人已经改成我女儿了", "express_distress"),
+        ("征信报告记录错了，怎么申请更正", "ask_credit_report"),
+    ],
+)
+def test_case_edit_classifier_leaves_other_messages_alone(text, intent):
+    [message] = CaseEditClassifier().process([_classified(text, intent)])
+    assert message.get(INTENT)["name"] == intent

@@ -189,6 +189,87 @@ async def test_update_with_the_database_down(tracker_factory, dispatcher, domain
     assert responses(dispatcher) == ["utter_case_store_unavailable"]
 
 
+def _entity(text, span, entity, value=None):
+    start = text.index(span)
+    return {"entity": entity, "start": start, "end": start + len(span), "value": value or span}
+
+
+async def test_news_of_a_new_incident_is_added_to_the_case(tracker_factory, dispatcher, domain, case_db):
+    store = CaseStore(case_db)
+    case = store.create_case("alice", "harassment", platform="安逸花", incidents=[{"behaviours": ["call_bombing"]}])
+    said = "补充一下，昨天晚上十点催收又给我单位打电话了，还骂我"
+    entities = [_entity(said, "晚上十点", "time_of_day"),
+                _entity(said, "给我单位打电话", "harassment_type", "third_party_contact"),
+                _entity(said, "骂我", "harassment_type", "insults")]
+    assert await ActionUpdateCase().run(dispatcher, _update(tracker_factory, said, entities=entities), domain) == []
+    assert responses(dispatcher) == ["utter_case_amended"]
+    block = rendered(dispatcher, "utter_case_amended")["text_block"]
+    assert case.case_number in block and "（晚上十点）：联系第三方、辱骂" in block and "一共记了 2 次" in block
+    incidents = store.incidents(case.case_number)
+    assert incidents[-1] == {"occurred": "晚上十点", "behaviours": ["third_party_contact", "insults"],
+                             "contacted": ["单位"], "description": said}
+    stored = store.get(case.case_number)
+    assert stored.status == "open" and "notes" not in stored.details  # the incident holds the words
+
+
+async def test_a_correction_changes_only_the_value_said_to_be_right(tracker_factory, dispatcher, domain, case_db):
+    store = CaseStore(case_db)
+    case = store.create_case("alice", "complaint", platform="分期乐", amount=120000, region="广州")
+    said = "把我记录里的借款金额改成1.2万，之前记成12万了"
+    await ActionUpdateCase().run(dispatcher, _update(tracker_factory, said, entities=[
+        _entity(said, "1.2万", "amount", 12000), _entity(said, "12万", "amount", 120000)]), domain)
+    assert "· 金额改为 12,000 元" in rendered(dispatcher, "utter_case_amended")["text_block"]
+    said = "上次记录的城市不对，我在佛山不是广州"
+    await ActionUpdateCase().run(dispatcher, _update(tracker_factory, said, entities=[
+        _entity(said, "佛山", "city"), _entity(said, "广州", "city")]), domain)
+    said = "我记错平台了 应该是安逸花不是分期乐"
+    await ActionUpdateCase().run(dispatcher, _update(tracker_factory, said, entities=[
+        _entity(said, "安逸花", "platform"), _entity(said, "分期乐", "platform")]), domain)
+    stored = store.get(case.case_number)
+    assert (stored.amount, stored.region, stored.platform) == (12000, "佛山", "安逸花")
+    assert [note["text"] for note in stored.details["notes"]] == [
+        "把我记录里的借款金额改成1.2万，之前记成12万了", "上次记录的城市不对，我在佛山不是广州", "我记错平台了 应该是安逸花不是分期乐"]
+
+
+async def test_an_amount_without_a_correction_is_no_change(tracker_factory, dispatcher, domain, case_db):
+    store = CaseStore(case_db)
+    case = store.create_case("alice", "complaint", amount=5000)
+    said = "平台把多收的2400元退给我了"
+    await ActionUpdateCase().run(dispatcher, _update(tracker_factory, said, entities=[
+        _entity(said, "2400元", "amount", 2400)]), domain)
+    assert responses(dispatcher) == ["utter_case_now_resolved"]
+    assert store.get(case.case_number).amount == 5000
+
+
+async def test_a_behaviour_that_stopped_is_no_incident_and_the_status_still_counts(
+        tracker_factory, dispatcher, domain, case_db):
+    store = CaseStore(case_db)
+    case = store.create_case("alice", "harassment")
+    said = "跟你说下，催收已经不打我家人电话了，这个案子不用再跟进了"
+    await ActionUpdateCase().run(dispatcher, _update(tracker_factory, said, entities=[
+        _entity(said, "打我家人电话", "harassment_type", "third_party_contact")]), domain)
+    assert responses(dispatcher) == ["utter_case_now_closed"]
+    assert store.incidents(case.case_number) == []
+
+
+async def test_other_news_is_kept_as_a_masked_note_and_shown_with_the_case(
+        tracker_factory, dispatcher, domain, case_db):
+    store = CaseStore(case_db)
+    case = store.create_case("alice", "complaint")
+    await ActionUpdateCase().run(dispatcher, _update(
+        tracker_factory, "更新一下：现在已经逾期四个月了，催收换了个号码13812345678"), domain)
+    assert responses(dispatcher) == ["utter_case_amended"]
+    assert "「更新一下：现在已经逾期四个月了，催收换了个号码138****5678」" in rendered(
+        dispatcher, "utter_case_amended")["text_block"]
+    [note] = store.get(case.case_number).details["notes"]
+    assert note["text"] == "更新一下：现在已经逾期四个月了，催收换了个号码138****5678"
+
+    dispatcher.messages.clear()
+    await ActionCaseStatus().run(dispatcher, tracker_factory(text="查一下我的案子", intent="check_case_status",
+                                                             sender_id="alice"), domain)
+    assert "补充记录 1 条" in rendered(dispatcher, "utter_case_list")["cases"]
+
+
 def test_progress_reading():
     today = date(2026, 11, 24)
     assert read_progress("11月2号在征信中心提了异议", today).due() == date(2026, 11, 22)
