@@ -38,6 +38,12 @@ def test_traditional_harassment_report_names_rules_and_110(servers, sender):
     assert case.category == "harassment" and case.platform == "分期乐"
     assert set(case.details["behaviours"]) >= {"impersonation", "third_party_contact"}
 
+    # News for the case goes into it, not into a fresh report.
+    reply = servers.text(sender, "補充一下，昨天晚上十點他們又打給我老公了")
+    assert f"已记进案件 {case.case_number}" in reply and "一共记了 2 次" in reply
+    incidents = CaseStore(servers.cases_db_url).incidents(case.case_number)
+    assert incidents[-1]["occurred"] == "晚上十点" and incidents[-1]["behaviours"] == ["third_party_contact"]
+
 
 def test_letter_masks_the_users_numbers_and_writes_them_in_full_only_on_request(servers, sender):
     servers.text(sender, "我要投诉易鑫车贷乱收GPS费，有事打我电话13812345678")

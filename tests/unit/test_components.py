@@ -137,6 +137,8 @@ def test_short_reply_classifier_leaves_longer_messages_alone(text):
         "我的城市填错了，是江苏苏州不是无锡",
         "之前记录里逾期写的是一个月 改成45天",
         "把我记录里的借款金额改成1.2万，之前记成12万了",
+        "上次记录的城市不对，我在佛山不是广州",
+        "案子先别关，他们又开始轰炸我电话了",
     ],
 )
 def test_case_edit_classifier_reads_news_for_a_recorded_case_as_update_case(text):
@@ -154,6 +156,8 @@ def test_case_edit_classifier_reads_news_for_a_recorded_case_as_update_case(text
         ("车贷月供4300扛不住了，能不能改成每月两千把期数拉长", "negotiate_repayment"),
         ("保险受益人已经改成我女儿了", "express_distress"),
         ("征信报告记录错了，怎么申请更正", "ask_credit_report"),
+        ("我的工单还开着吗还是已经关掉了", "check_case_status"),
+        ("把相关的聊天记录都删了", "delete_my_data"),
     ],
 )
 def test_case_edit_classifier_leaves_other_messages_alone(text, intent):

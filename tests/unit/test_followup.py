@@ -280,6 +280,8 @@ def test_progress_reading():
     assert read_progress("还没解决", today).status == "unsatisfied"
     assert read_progress("平台已经受理了 给了工单号", today).status == "awaiting_reply"
     assert read_progress("不用跟进了 案件可以关了", today).status == "closed"
+    assert read_progress("平台把征信上的逾期记录撤销了 我这个事可以关了", today).status == "closed"
+    assert read_progress("案子先别关", today).status is None
 
 
 # The deadline at the next visit
