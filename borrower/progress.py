@@ -12,8 +12,8 @@ import yaml
 
 from borrower.casestore import CaseRecord
 from borrower.knowledge import REGULATOR, Channel, FollowUpBody, knowledge
-from borrower.paths import LEXICON_DIR
 from borrower.lexicon import lexicon
+from borrower.paths import LEXICON_DIR
 from borrower.render import render
 from borrower.text import mask_pii, normalize, parse_duration_days
 
@@ -37,10 +37,14 @@ class Progress:
 
 
 @lru_cache(maxsize=1)
+def _spec() -> Dict[str, Any]:
+    return yaml.safe_load((LEXICON_DIR / "progress.yml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def _vocabulary() -> Tuple[Dict[str, List[str]], "re.Pattern[str]"]:
-    spec = yaml.safe_load((LEXICON_DIR / "progress.yml").read_text(encoding="utf-8"))
-    negation = "|".join(sorted(spec["negations"], key=len, reverse=True))
-    return spec["statuses"], re.compile(f"(?:{negation})$")
+    negation = "|".join(sorted(_spec()["negations"], key=len, reverse=True))
+    return _spec()["statuses"], re.compile(f"(?:{negation})$")
 
 
 @dataclass(frozen=True)
@@ -54,9 +58,8 @@ class CaseEdit:
 
 @lru_cache(maxsize=1)
 def _edit_vocabulary() -> Tuple["re.Pattern[str]", "re.Pattern[str]"]:
-    spec = yaml.safe_load((LEXICON_DIR / "progress.yml").read_text(encoding="utf-8"))
-    stale = "|".join(sorted(spec["stale_value"], key=len, reverse=True))
-    return re.compile("|".join(spec["corrections"])), re.compile(f"(?:{stale})\\s*$")
+    stale = "|".join(sorted(_spec()["stale_value"], key=len, reverse=True))
+    return re.compile("|".join(_spec()["corrections"])), re.compile(f"(?:{stale})\\s*$")
 
 
 # Case field a correction may change → the entities that give it, the first found winning
