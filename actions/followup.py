@@ -72,10 +72,10 @@ class ActionUpdateCase(Action):
     def _amend(dispatcher: CollectingDispatcher, case: CaseRecord, edit: CaseEdit) -> None:
         store = case_store()
         fields = dict(edit.fields)
-        if "platform" in fields:
-            loan_type = lexicon().canonical(case.loan_type, "loan_type")
+        if "platform" in fields or "loan_type" in fields:
+            loan_type = lexicon().canonical(fields.get("loan_type") or case.loan_type, "loan_type")
             fields["institution_type"] = knowledge().classify_institution(
-                fields["platform"], loan_type.id if loan_type else None).id
+                fields.get("platform") or case.platform, loan_type.id if loan_type else None).id
         incidents = 0
         if edit.incident:
             store.add_incident(case.case_number, edit.incident)

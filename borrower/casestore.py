@@ -67,7 +67,7 @@ def _now() -> datetime:
 MAX_TEXT = 20_000  # characters of a summary or letter; a letter is about 1,500
 MAX_NOTE = 2_000  # characters of one note the user added to a case
 MAX_NOTES = 50  # notes kept per case, the newest
-AMENDABLE = ("amount", "platform", "institution_type", "region")
+AMENDABLE = ("amount", "platform", "institution_type", "loan_type", "region")
 
 
 def _fit(value: Optional[str], length: int) -> Optional[str]:
@@ -341,7 +341,7 @@ class CaseStore:
             return CaseRecord.of(row)
 
     def amend(self, case_number: str, fields: Dict[str, Any], note: Optional[str] = None) -> CaseRecord:
-        """Corrects the case's amount / platform / institution type / region (those in `fields`)
+        """Corrects the case's amount / platform / institution type / loan type / region (those in `fields`)
         and keeps what the user said as a dated note in details["notes"] (the newest MAX_NOTES)."""
         with Session(self.engine) as session:
             row = self._one(session, case_number)

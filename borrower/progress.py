@@ -52,7 +52,7 @@ class CaseEdit:
     """What an update_case message adds to a recorded case besides a status."""
 
     incident: Optional[Dict[str, Any]]  # a new collection incident, as CaseStore.add_incident takes it
-    fields: Dict[str, Any]  # corrected case fields: amount, platform, region
+    fields: Dict[str, Any]  # corrected case fields: amount, platform, loan_type, region
     note: str  # the message, ID / phone / card numbers masked
 
 
@@ -64,7 +64,8 @@ def _edit_vocabulary() -> Tuple["re.Pattern[str]", "re.Pattern[str]"]:
 
 # Case field a correction may change → the entities that give it, the first found winning
 # (「江苏苏州」: the city is the region).
-_FIELDS = {"amount": ("amount",), "platform": ("platform",), "region": ("city", "province")}
+_FIELDS = {"amount": ("amount",), "platform": ("platform",), "loan_type": ("loan_type",),
+           "region": ("city", "province")}
 _FIELD_ENTITIES = {name for names in _FIELDS.values() for name in names}
 _NEGATED_BEHAVIOUR = re.compile(r"(?:不|没|没有|别|不再|没再)\s*$")
 
@@ -72,7 +73,7 @@ _NEGATED_BEHAVIOUR = re.compile(r"(?:不|没|没有|别|不再|没再)\s*$")
 def read_edit(text: Optional[str], entities: Iterable[Dict[str, Any]]) -> CaseEdit:
     """The incident and corrections an update_case message carries, from its NLU entities:
     collection behaviours not negated (「已经不打我家人电话了」 is no incident) make an incident;
-    amount / platform / city / province change the case only when the message says something
+    amount / platform / loan type / city / province change the case only when the message says something
     was wrong, and then only the value that is not marked as the old one."""
     cleaned = normalize(text)
     corrects, stale = _edit_vocabulary()

@@ -28,6 +28,7 @@ def test_normalizer_converts_traditional_at_training_and_inference():
     "text",
     [
         "我不想活了", "活不下去了", "欠這麼多還不如死了", "想跳楼", "好絕望 誰能救救我", "站在楼顶 不知道该怎么办",
+        "每天晚上一个人躲着哭", "这些事不知道能跟谁说", "憋了好久 没有人可以倾诉",
         # farewells and means (patterns in lexicon/crisis.yml)
         "药都买好了 就这样吧", "对不起爸妈 我先走了", "對不起老婆孩子，下輩子再還", "安眠药已经攒够了", "今晚准备好绳子了",
         # warning signs: burden, last words, no way out, affairs put in order
@@ -90,6 +91,7 @@ def test_crisis_guard_ranking_needs_content():
         ("保险受益人是谁", "out_of_scope"),
         ("对不起 打扰了", "goodbye"),
         ("忘记密码了 怎么登录app", "complain_platform"),
+        ("合同里的GPS费签的时候根本没人说", "complain_platform"),
     ],
 )
 def test_crisis_guard_leaves_other_messages_alone(text, intent):
@@ -139,6 +141,13 @@ def test_short_reply_classifier_leaves_longer_messages_alone(text):
         "把我记录里的借款金额改成1.2万，之前记成12万了",
         "上次记录的城市不对，我在佛山不是广州",
         "案子先别关，他们又开始轰炸我电话了",
+        "借款金额填错了，是三万五",
+        "城市改一下，我现在在杭州",
+        "逾期时间更新成一百天",
+        "再加一个平台，安逸花也在爆我通讯录",
+        "晚上他们又上门了，帮我补进去",
+        "钱已经退了，结案吧",
+        "TS-2611-7K3QX里的金额是总欠款，改一下",
     ],
 )
 def test_case_edit_classifier_reads_news_for_a_recorded_case_as_update_case(text):
@@ -158,6 +167,8 @@ def test_case_edit_classifier_reads_news_for_a_recorded_case_as_update_case(text
         ("征信报告记录错了，怎么申请更正", "ask_credit_report"),
         ("我的工单还开着吗还是已经关掉了", "check_case_status"),
         ("把相关的聊天记录都删了", "delete_my_data"),
+        ("征信上显示的逾期金额不对，多了两千", "ask_credit_report"),
+        ("还完款平台没及时更新状态，害我被拒贷", "complain_platform"),
     ],
 )
 def test_case_edit_classifier_leaves_other_messages_alone(text, intent):

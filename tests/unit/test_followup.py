@@ -225,10 +225,15 @@ async def test_a_correction_changes_only_the_value_said_to_be_right(tracker_fact
     said = "我记错平台了 应该是安逸花不是分期乐"
     await ActionUpdateCase().run(dispatcher, _update(tracker_factory, said, entities=[
         _entity(said, "安逸花", "platform"), _entity(said, "分期乐", "platform")]), domain)
+    said = "贷款类型填错了，是以租代购"
+    await ActionUpdateCase().run(dispatcher, _update(tracker_factory, said, entities=[
+        _entity(said, "以租代购", "loan_type")]), domain)
     stored = store.get(case.case_number)
     assert (stored.amount, stored.region, stored.platform) == (12000, "佛山", "安逸花")
+    assert (stored.loan_type, stored.institution_type) == ("以租代购", "finance_lease")
     assert [note["text"] for note in stored.details["notes"]] == [
-        "把我记录里的借款金额改成1.2万，之前记成12万了", "上次记录的城市不对，我在佛山不是广州", "我记错平台了 应该是安逸花不是分期乐"]
+        "把我记录里的借款金额改成1.2万，之前记成12万了", "上次记录的城市不对，我在佛山不是广州", "我记错平台了 应该是安逸花不是分期乐",
+        "贷款类型填错了，是以租代购"]
 
 
 async def test_an_amount_without_a_correction_is_no_change(tracker_factory, dispatcher, domain, case_db):
