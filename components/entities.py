@@ -116,13 +116,14 @@ _MEASURE_PHRASE = re.compile(r"[一二两三四五六七八九十几这那哪每
 
 def _stray(entity: Dict[str, Any], text: Text) -> bool:
     """A platform no lender could be named: one character ("大" of 「这么大的窟窿」), a measure
-    phrase ("一个", "这家") or company words alone ("金融" of 「美利车金融」, "某某" of 「某某区人民法院」,
-    「汽车金融公司」)."""
+    phrase ("一个", "这家") or company or app words alone ("金融" of 「美利车金融」, "某某" of
+    「某某区人民法院」, 「汽车金融公司」, "借款" of 「没点确认借款」)."""
     if entity["entity"] != "platform":
         return False
     span = text[entity["start"]:entity["end"]]
     named_after = _COMPANY_SUFFIX.match(text, entity["end"]).end() > entity["end"]  # 「某某金融」 is a name
-    generic = span == _PLACEHOLDER and not named_after or _COMPANY_SUFFIX.fullmatch(span)
+    generic = (span == _PLACEHOLDER and not named_after or _COMPANY_SUFFIX.fullmatch(span)
+               or _APP_SUFFIX.fullmatch(span))  # 「借款」 of 「确认借款」
     return entity["end"] - entity["start"] < 2 or bool(span and (_MEASURE_PHRASE.fullmatch(span) or generic))
 
 
@@ -157,13 +158,16 @@ def resolve(entities: List[Dict[str, Any]], text: Text = "") -> List[Dict[str, A
 
 
 def _with_company_suffixes(entities: List[Dict[str, Any]], text: Text) -> List[Dict[str, Any]]:
-    """A platform name runs on over the company words after it ("某某" + "金融"), and a name DIET
-    found over an app word ("闪电" + "贷"); entities the longer name now covers go."""
+    """A platform name runs on over the company words after it ("某某" + "金融"; a lexicon name only
+    into a company's full name: "平安普惠" + "融资担保有限公司", not + "贷款"), and a name DIET found
+    over an app word ("闪电" + "贷"); entities the longer name now covers go."""
     result = list(entities)
     for index, entity in enumerate(result):
         if entity["entity"] not in _JOINABLE:
             continue
         end = _COMPANY_SUFFIX.match(text, entity["end"]).end()
+        if entity.get("extractor") == "SpacyEntityExtractor" and not text[entity["end"]:end].endswith("公司"):
+            end = entity["end"]  # a name the lexicon knows is whole: 「平安普惠|贷款强制买保险」
         if end == entity["end"] and entity.get("extractor") == "DIETClassifier":
             end = _APP_SUFFIX.match(text, end).end()
         if end > entity["end"]:

@@ -25,10 +25,20 @@ def test_a_lexicon_name_is_not_run_on_by_diet():
     assert [text[e["start"]:e["end"]] for e in kept] == ["美团"]
 
 
+def test_a_lexicon_name_runs_on_only_into_a_full_company_name():
+    text = "平安普惠贷款强制买保险"
+    kept = resolve([_e(0, 4, "platform", "SpacyEntityExtractor")], text)
+    assert [text[e["start"]:e["end"]] for e in kept] == ["平安普惠"]
+    text = "平安普惠融资担保有限公司强制买保险"
+    kept = resolve([_e(0, 4, "platform", "SpacyEntityExtractor")], text)
+    assert [text[e["start"]:e["end"]] for e in kept] == ["平安普惠融资担保有限公司"]
+
+
 @pytest.mark.parametrize("text, start, end", [
     ("融资租赁的车，美利车金融非要我买保险", 10, 12),  # "金融": company words alone
     ("落款写的某某区人民法院", 4, 6),  # a placeholder
     ("汽车金融公司乱收费找谁", 0, 6),
+    ("我根本没点确认借款", 7, 9),  # an app word alone
 ])
 def test_company_words_or_a_placeholder_alone_are_no_platform(text, start, end):
     assert resolve([_e(start, end, "platform", "DIETClassifier", 0.9)], text) == []
