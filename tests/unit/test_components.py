@@ -169,6 +169,8 @@ def test_case_edit_classifier_reads_news_for_a_recorded_case_as_update_case(text
         ("把相关的聊天记录都删了", "delete_my_data"),
         ("征信上显示的逾期金额不对，多了两千", "ask_credit_report"),
         ("还完款平台没及时更新状态，害我被拒贷", "complain_platform"),
+        ("这事关系到我以后能不能贷款，征信会不会受影响", "ask_credit_report"),
+        ("帮我看下信里写的内容对不对", "check_case_status"),
     ],
 )
 def test_case_edit_classifier_leaves_other_messages_alone(text, intent):
