@@ -67,7 +67,6 @@ def _edit_vocabulary() -> Tuple["re.Pattern[str]", "re.Pattern[str]"]:
 _FIELDS = {"amount": ("amount",), "platform": ("platform",), "loan_type": ("loan_type",),
            "region": ("city", "province")}
 _FIELD_ENTITIES = {name for names in _FIELDS.values() for name in names}
-_NEGATED_BEHAVIOUR = re.compile(r"(?:不|没|没有|别|不再|没再)\s*$")
 
 
 def read_edit(text: Optional[str], entities: Iterable[Dict[str, Any]]) -> CaseEdit:
@@ -84,9 +83,8 @@ def read_edit(text: Optional[str], entities: Iterable[Dict[str, Any]]) -> CaseEd
         name, value, start = entity.get("entity"), entity.get("value"), entity.get("start") or 0
         if value in (None, ""):
             continue
-        before = cleaned[max(0, start - 4):start]
         if name == "harassment_type":
-            if not _NEGATED_BEHAVIOUR.search(before) and value not in behaviours:
+            if not _negated(cleaned, start) and value not in behaviours:
                 behaviours.append(str(value))
         elif name == "time_of_day" and time_of_day is None:
             time_of_day = str(value)
@@ -107,20 +105,25 @@ def read_edit(text: Optional[str], entities: Iterable[Dict[str, Any]]) -> CaseEd
     return CaseEdit(incident, fields, note)
 
 
-def _says(text: str, word: str, negated: "re.Pattern[str]") -> bool:
+def _negated(text: str, start: int) -> bool:
+    """Whether a negation (lexicon/progress.yml) comes right before `start`: 「还没」解决, 「不再」打."""
+    return bool(_vocabulary()[1].search(text[max(0, start - 3):start]))
+
+
+def _says(text: str, word: str) -> bool:
     start = text.find(word)
     while start != -1:
-        if not negated.search(text[max(0, start - 3):start]):
+        if not _negated(text, start):
             return True
         start = text.find(word, start + 1)
     return False
 
 
 def status_said(text: Optional[str]) -> Optional[str]:
-    statuses, negated = _vocabulary()
+    statuses, _negation = _vocabulary()
     cleaned = normalize(text)
     for status, words in statuses.items():  # in the file's order
-        if any(_says(cleaned, word, negated) for word in words):
+        if any(_says(cleaned, word) for word in words):
             return status
     return None
 

@@ -287,6 +287,7 @@ def test_progress_reading():
     assert read_progress("不用跟进了 案件可以关了", today).status == "closed"
     assert read_progress("平台把征信上的逾期记录撤销了 我这个事可以关了", today).status == "closed"
     assert read_progress("案子先别关", today).status is None
+    assert read_progress("投诉之后催收收敛了，这两天都没再打过来", today).status is None  # not 「打过」
 
 
 # The deadline at the next visit
