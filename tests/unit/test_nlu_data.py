@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from bench.nlu import DEV_FILE, DOMAIN_INTENTS, HELDOUT_FILE, TRAIN_FILE, TRAIN_FILES
+from bench.nlu import DEV_FILE, DOMAIN_INTENTS, HELDOUT_FILE, NEXT_HELDOUT_FILE, TRAIN_FILE, TRAIN_FILES
 from borrower.text import to_simplified
 
 
@@ -18,7 +18,9 @@ def training():
     return [message for path in TRAIN_FILES for message in load_data(str(path)).intent_examples]
 
 
-@pytest.mark.parametrize("path", [HELDOUT_FILE, DEV_FILE], ids=["held-out", "dev"])
+@pytest.mark.parametrize(
+    "path", [HELDOUT_FILE, NEXT_HELDOUT_FILE, DEV_FILE], ids=["held-out", "next held-out", "dev"]
+)
 def test_benchmark_texts_are_not_copied_into_the_training_data(training, path):
     """An independent annotator writes some of the same short phrases (「停」「hello」「转人工」);
     the benchmark leaves those out of scoring (bench/nlu.py unseen). Shared long texts, or many
@@ -66,8 +68,9 @@ def test_a_tenth_to_a_fifth_of_the_training_data_is_traditional(training):
     assert 0.10 <= share <= 0.20
 
 
-def test_the_held_out_set_covers_every_intent_with_200_examples(training):
-    held_out = load_data(str(HELDOUT_FILE)).intent_examples
+@pytest.mark.parametrize("path", [HELDOUT_FILE, NEXT_HELDOUT_FILE], ids=["held-out", "next held-out"])
+def test_the_held_out_set_covers_every_intent_with_200_examples(training, path):
+    held_out = load_data(str(path)).intent_examples
     assert len(held_out) >= 200
     assert {m.get("intent") for m in held_out} == {m.get("intent") for m in training}
 
