@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import ActionExecuted, EventType, FollowupAction, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -45,12 +45,18 @@ class ActionUpdateCase(Action):
         # treated as unknown: changes are not offered verification.
         unfinished = [c for c in cases if number or c.status not in FINISHED]
         case = unfinished[-1] if unfinished else None
+        text = tracker.latest_message.get("text")
+        edit = read_edit(text, tracker.latest_message.get("entities") or [])
         if case is None:
+            if edit.incident and not number and not tracker.active_loop_name:
+                # 「又给我单位打电话了」 with no case here yet (another phone, a deleted case): the
+                # user has just described what happened, so it starts a report instead of asking
+                # them to say it again.
+                dispatcher.utter_message(response="utter_no_case_new_report")
+                return [SlotSet("harassment_detail", text), FollowupAction("harassment_form")]
             dispatcher.utter_message(response="utter_no_case_to_update")
             return []
-        text = tracker.latest_message.get("text")
         progress = read_progress(text, date.today())
-        edit = read_edit(text, tracker.latest_message.get("entities") or [])
         # News for the case (a new incident, a correction, 「补充一下……」) is recorded; a status the
         # same message names is applied after it.
         amends = edit.incident is not None or bool(edit.fields) or (

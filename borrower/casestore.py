@@ -463,6 +463,16 @@ class CaseStore:
             session.commit()
             return len(rows)
 
+    def delete_case(self, case_number: str, sender_id: str) -> bool:
+        """Deletes one case of `sender_id` with its history, letters and incidents; False when
+        there is no such case of theirs (another user's case is never touched)."""
+        with Session(self.engine) as session:
+            rows = self._query(session, case_number=case_number, sender_id=sender_id)
+            for row in rows:
+                session.delete(row)
+            session.commit()
+            return bool(rows)
+
     @staticmethod
     def _one(session: Session, case_number: str) -> Case:
         row = session.execute(select(Case).where(Case.case_number == case_number)).scalar_one_or_none()

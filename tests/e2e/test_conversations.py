@@ -124,6 +124,32 @@ def test_deleting_my_data_leaves_nothing_in_the_case_or_tracker_tables(servers, 
     assert "还没有你的案件记录" in servers.text(sender, "查一下我的投诉进度")
 
 
+def test_news_of_an_incident_with_no_case_here_starts_a_report(servers, sender):
+    # A user whose case was made on another phone: the news is the report, not said twice.
+    reply = servers.text(sender, "补充一下，昨天催收又给我单位打电话了")
+    assert "当作一次新的催收情况" in reply and "哪个平台" in reply
+    assert CASE_NUMBER.search(servers.text(sender, "安逸花"))
+    [case] = CaseStore(servers.cases_db_url).cases_for(sender)
+    assert case.category == "harassment" and case.platform == "安逸花"
+    assert "third_party_contact" in case.details["behaviours"]
+
+
+def test_deleting_one_case_by_its_number_keeps_the_conversation(servers, sender):
+    servers.text(sender, "我要投诉易鑫车贷乱收GPS费")
+    servers.text(sender, "车贷")
+    number = CASE_NUMBER.search(servers.text(sender, "五万二")).group(0)
+    reply = servers.text(sender, f"把案件{number}删掉")
+    assert f"确定要删除案件 {number} 吗" in reply and "这段对话的记录会保留" in reply
+    assert len(CaseStore(servers.cases_db_url).cases_for(sender)) == 1  # not before the confirmation
+    assert f"已删除案件 {number}" in servers.text(sender, "确定删除")
+    assert CaseStore(servers.cases_db_url).cases_for(sender) == []
+    with create_engine(servers.tracker_db_url, future=True).connect() as connection:
+        count = connection.execute(
+            text("SELECT COUNT(*) FROM events WHERE sender_id = :sender"), {"sender": sender}
+        ).scalar_one()
+    assert count > 0  # only 「删除我的全部信息」 deletes the conversation
+
+
 def test_negotiation_explains_options_honestly(servers, sender):
     # The loan type comes with the first message, so the form goes straight to the debt.
     assert "一共欠多少钱" in servers.text(sender, "我信用卡逾期了还不上，想协商分期")

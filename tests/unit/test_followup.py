@@ -212,6 +212,28 @@ async def test_news_of_a_new_incident_is_added_to_the_case(tracker_factory, disp
     assert stored.status == "open" and "notes" not in stored.details  # the incident holds the words
 
 
+async def test_news_of_an_incident_without_a_case_starts_a_report(tracker_factory, dispatcher, domain, case_db):
+    """「又给我单位打电话了」 on a new phone, or after the case was deleted: the user has just said
+    what happened, so it becomes a new harassment report rather than a request to say it again."""
+    said = "补充一下，催收又给我单位打电话了"
+    entities = [_entity(said, "给我单位打电话", "harassment_type", "third_party_contact")]
+    events = await ActionUpdateCase().run(dispatcher, _update(tracker_factory, said, entities=entities), domain)
+    assert events == [{"event": "slot", "timestamp": None, "name": "harassment_detail", "value": said},
+                      {"event": "followup", "timestamp": None, "name": "harassment_form"}]
+    assert responses(dispatcher) == ["utter_no_case_new_report"]
+    assert CaseStore(case_db).cases_for("alice") == []  # the form records it once it has the lender
+    # News without an incident, or naming a case number that is not the user's, starts nothing.
+    for said, entities in (("平台回复了", []),
+                           ("TS-2611-7K3QX 又给我单位打电话了",
+                            [{"entity": "case_id", "value": "TS-2611-7K3QX"},
+                             _entity("TS-2611-7K3QX 又给我单位打电话了", "给我单位打电话", "harassment_type",
+                                     "third_party_contact")])):
+        dispatcher.messages.clear()
+        assert await ActionUpdateCase().run(dispatcher, _update(tracker_factory, said, entities=entities),
+                                            domain) == []
+        assert responses(dispatcher) == ["utter_no_case_to_update"]
+
+
 async def test_a_correction_changes_only_the_value_said_to_be_right(tracker_factory, dispatcher, domain, case_db):
     store = CaseStore(case_db)
     case = store.create_case("alice", "complaint", platform="分期乐", amount=120000, region="广州")
