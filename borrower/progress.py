@@ -1,13 +1,16 @@
 """What a user's report on their case means: the status it moves to (lexicon/progress.yml), the
 body they submitted to and its reply deadline (knowledge/follow_up.yml), and the day it
-happened (「上周五」 is not understood; 「3天前」「11月2号」「昨天」 are)."""
+happened (「3天前」「十一月二号」「上周五」「上个月15号」「大前天」; not 「月初」「国庆后」)."""
 
+import logging
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
 
+import cn2an
 import yaml
 
 from borrower.casestore import CaseRecord
@@ -16,6 +19,8 @@ from borrower.lexicon import lexicon
 from borrower.paths import LEXICON_DIR
 from borrower.render import render
 from borrower.text import mask_pii, normalize, parse_duration_days
+
+logger = logging.getLogger(__name__)
 
 # Reports that change nothing: the assistant suggests the next step straight away.
 NEXT_STEP_NOW = ("unsatisfied", "no_reply")
@@ -136,15 +141,46 @@ def body_said(text: Optional[str]) -> Optional[FollowUpBody]:
     return None
 
 
-_DAYS_AGO = re.compile(r"([0-9零一二两三四五六七八九十半]+(?:个)?(?:天|日|周|星期|礼拜|月|年))(?:以|之)?前")
+_DAYS_AGO = re.compile(r"([0-9零一二两三四五六七八九十半]+(?:个)?半?(?:天|日|周|星期|礼拜|月|年)半?)(?:以|之)?前")
 _MONTH_DAY = re.compile(r"(?<![0-9])([0-9]{1,2})月([0-9]{1,2})(?:日|号)")
-_RELATIVE_DAYS = {"前天": 2, "昨天": 1, "今天": 0}
+# 「15号」「上个月15号」 (after cn2an has turned 「十五号」 into digits); not 「15号线」 or an address
+# (「中山路18号」「3栋12号」).
+_DAY_OF_MONTH = re.compile(
+    r"(?:(上个?月|这个?月|本月)|(?<![0-9月路街道巷弄栋幢室]))([0-9]{1,2})(?:日|号)(?![0-9线楼院室])")
+# 「上周五」「上上礼拜三」「这星期一」「周日」; cn2an has turned the weekday into a digit. Not
+# 「每周三次」 or 「两周3天」.
+_WEEKDAY = re.compile(r"(上上|上|这|本)?个?(?<![0-9每])(?:周|星期|礼拜)([1-7日天])(?![0-9次个天回遍])")
+_RELATIVE_DAYS = {"大前天": 3, "前天": 2, "昨天": 1, "今天": 0}
+
+
+def _digits(text: str) -> str:
+    """Chinese numerals as digits (「十一月二号」 → 「11月2号」, 「上周五」 → 「上周5」)."""
+    try:
+        with warnings.catch_warnings():  # cn2an warns about numbers it leaves as they are (「1.2万」)
+            warnings.simplefilter("ignore", UserWarning)
+            return cn2an.transform(text, "cn2an")
+    except (ValueError, KeyError, IndexError):  # cn2an gives up on some mixed forms
+        logger.debug("cn2an could not read a date in %r", text)
+        return text
+
+
+def _day_of_month(number: int, last_month: bool, today: date) -> Optional[date]:
+    """「15号」: this month's when it has passed (or 「上个月」 says last month), else last month's."""
+    year, month = today.year, today.month
+    if last_month or number > today.day:
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    try:
+        return date(year, month, number)
+    except ValueError:  # 「31号」 of a 30-day month, 「0号」
+        return None
 
 
 def day_said(text: Optional[str], today: date) -> date:
-    """The day the message says something happened; today when it names none."""
+    """The day the message says something happened — always in the past; today when it names
+    none (or a day that does not exist)."""
     cleaned = normalize(text)
-    match = _MONTH_DAY.search(cleaned)
+    digits = _digits(cleaned)
+    match = _MONTH_DAY.search(digits)
     if match:
         try:
             day = date(today.year, int(match.group(1)), int(match.group(2)))
@@ -152,11 +188,22 @@ def day_said(text: Optional[str], today: date) -> date:
             day = None
         if day is not None:
             return day if day <= today else day.replace(year=today.year - 1)
-    match = _DAYS_AGO.search(cleaned)
+    match = _DAYS_AGO.search(cleaned)  # before cn2an, which reads 「半个月」 as 「0.5个月」
     if match:
         days = parse_duration_days(match.group(1).replace("礼拜", "周").replace("星期", "周"))
         if days is not None:
             return today - timedelta(days=days)
+    match = _WEEKDAY.search(digits)
+    if match:
+        weekday = 6 if match.group(2) in "日天" else int(match.group(2)) - 1
+        weeks_back = {"上": 1, "上上": 2}.get(match.group(1) or "", 0)
+        day = today - timedelta(days=today.weekday() - weekday + 7 * weeks_back)
+        return day if day <= today else day - timedelta(days=7)  # 「周五」 said on a Tuesday: last Friday
+    match = _DAY_OF_MONTH.search(digits)
+    if match:
+        day = _day_of_month(int(match.group(2)), bool(match.group(1) and match.group(1).startswith("上")), today)
+        if day is not None:
+            return day
     for word, days in _RELATIVE_DAYS.items():
         if word in cleaned:
             return today - timedelta(days=days)

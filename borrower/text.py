@@ -299,7 +299,7 @@ def is_night_hour(hour: int) -> bool:
 
 
 _DURATION = re.compile(
-    r"(?P<num>[0-9]+|好几|[零〇一二两三四五六七八九十百半几]+)\s*(?:个)?\s*(?:多)?\s*"
+    r"(?P<num>[0-9]+|好几|[零〇一二两三四五六七八九十百半几]+)\s*(?:个)?\s*(?P<half>半)?\s*(?:多)?\s*"
     r"(?P<unit>年|月|周|星期|礼拜|天|日)(?:多|半)?"
 )
 _CLAUSE_MARKS = tuple("，,。！!？?；;\n ")
@@ -320,7 +320,8 @@ _UNIT_DAYS = {"年": 365, "月": 30, "周": 7, "星期": 7, "礼拜": 7, "天": 
 
 
 def parse_duration_days(text: Optional[str]) -> Optional[int]:
-    """How long, in days: "三个月" → 90, "半年" → 182, "10天" → 10, "两年多" → 730."""
+    """How long, in days: "三个月" → 90, "半年" → 182, "10天" → 10, "两年多" → 730,
+    "一个半月" → 45."""
     cleaned = normalize(text)
     match = _DURATION.search(cleaned)
     if not match:
@@ -335,8 +336,8 @@ def parse_duration_days(text: Optional[str]) -> Optional[int]:
         count = parse_numeral(number)
     if count is None:
         return None
-    if match.group(0).endswith("半") and not number.endswith("半"):  # 一年半
-        count += 0.5
+    if match.group("half") or (match.group(0).endswith("半") and not number.endswith("半")):
+        count += 0.5  # 一个半月, 一年半
     return int(count * _UNIT_DAYS[match.group("unit")])
 
 

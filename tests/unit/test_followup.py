@@ -3,13 +3,14 @@ reply deadlines and the reminder at the next visit, numbers kept encrypted for t
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from actions.cases import ActionCaseStatus, ActionRecordCase, ActionVerifyCase, digits_given
 from actions.drafting import ActionIncludeContactDetails
 from actions.followup import ActionSessionStart, ActionUpdateCase
 from borrower.casestore import CaseStore
-from borrower.progress import read_progress
+from borrower.progress import day_said, read_progress
 from tests.conftest import rendered, responses
 
 TODAY = date.today()
@@ -310,6 +311,31 @@ def test_progress_reading():
     assert read_progress("平台把征信上的逾期记录撤销了 我这个事可以关了", today).status == "closed"
     assert read_progress("案子先别关", today).status is None
     assert read_progress("投诉之后催收收敛了，这两天都没再打过来", today).status is None  # not 「打过」
+
+
+@pytest.mark.parametrize("said, day", [
+    ("上周五向平台投诉了", date(2026, 11, 20)),  # today is Tuesday 2026-11-24
+    ("上禮拜三寄出去了", date(2026, 11, 18)),
+    ("上上周一打了12378", date(2026, 11, 9)),
+    ("这周一投诉的", date(2026, 11, 23)),
+    ("周五投诉了", date(2026, 11, 20)),  # a weekday not yet come this week: the last one
+    ("星期天寄的", date(2026, 11, 22)),
+    ("大前天交的异议", date(2026, 11, 21)),
+    ("十一月二号投诉的", date(2026, 11, 2)),
+    ("上个月十五号交的", date(2026, 10, 15)),
+    ("20号投诉的", date(2026, 11, 20)),
+    ("25号投诉的", date(2026, 10, 25)),  # not yet this month: last month's
+    ("31号投诉的", date(2026, 10, 31)),
+    ("一个半月前投诉的", date(2026, 10, 10)),
+    ("半个月前", date(2026, 11, 9)),
+    # No day: today. Addresses, metro lines and ticket numbers are no dates.
+    ("信寄到了中山路18号", date(2026, 11, 24)),
+    ("坐3号线去银保监局交的材料", date(2026, 11, 24)),
+    ("平台受理了，工单号20261124", date(2026, 11, 24)),
+    ("投诉以后他们还是每周三次打我电话", date(2026, 11, 24)),
+])
+def test_the_day_something_happened(said, day):
+    assert day_said(said, date(2026, 11, 24)) == day
 
 
 # The deadline at the next visit

@@ -72,7 +72,8 @@ def test_clock_hours(text, hours):
 @pytest.mark.parametrize(
     "text, days",
     [("三个月", 90), ("半年", 182), ("10天", 10), ("两年多", 730), ("一年半", 547), ("两周", 14),
-     ("逾期45天了", 45), ("没逾期", None), ("两个多月", 60), ("两个月半", 75)],
+     ("逾期45天了", 45), ("没逾期", None), ("两个多月", 60), ("两个月半", 75),
+     ("一个半月", 45), ("兩個半月", 75)],
 )
 def test_parse_duration_days(text, days):
     from borrower.text import parse_duration_days
