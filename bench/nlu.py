@@ -97,14 +97,14 @@ def load_training_examples() -> List[Example]:
     return [example for path in TRAIN_FILES for example in load_examples(path)]
 
 
-def train_model(out_dir: Path) -> Tuple[Path, float]:
+def train_model(out_dir: Path, config: Path = ROOT / "config.yml") -> Tuple[Path, float]:
     # An empty training cache: from scratch, or the training time would mean nothing.
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
            "RASA_CACHE_DIRECTORY": str(out_dir / "cache")}
     subprocess.run([sys.executable, str(ROOT / "scripts" / "build_nlu_resources.py")], check=True, cwd=ROOT)
     start = time.monotonic()
     subprocess.run(
-        [str(BIN / "rasa"), "train", "nlu", "--config", "config.yml", "--nlu", str(TRAIN_FILE.parent),
+        [str(BIN / "rasa"), "train", "nlu", "--config", str(config), "--nlu", str(TRAIN_FILE.parent),
          "--out", str(out_dir), "--fixed-model-name", "nlu-bench"],
         check=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
     )

@@ -1,7 +1,7 @@
 """Scores the rule-based entity extractors on annotated data, without training.
 
 The entity types a rule owns (components/entities.py OWNED_KINDS: amounts, durations, behaviours,
-clock times, the ruler's loan types) do not depend on DIET, so their spans can be
+clock times, the ruler's loan types) do not depend on the learned extractor, so their spans can be
 checked in seconds after a lexicon or pattern edit: this runs the spaCy model of
 scripts/build_nlu_resources.py and the pattern extractors, resolves them as the pipeline does and
 compares with the annotations of bench/nlu_dev.yml and data/nlu_blind_sets.yml (former blind
@@ -25,7 +25,7 @@ PATTERN_FINDERS = ("AmountExtractor", "DurationExtractor", "BehaviourExtractor",
 
 
 def rule_entities(nlp: Any, text: str) -> List[Dict[str, Any]]:
-    """The rule-based entities the pipeline would keep for `text` (DIET left out)."""
+    """The rule-based entities the pipeline would keep for `text` (the learned extractor left out)."""
     from components import entities as extractors
     from borrower.text import normalize
 

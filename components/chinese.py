@@ -3,6 +3,9 @@
 - TextNormalizer: first in the pipeline; Traditional → Simplified (OpenCC), full-width →
   half-width, control characters removed, length bounded. Everything after it, including the
   spaCy entity ruler and the classifiers, sees one script.
+- LexiconSpacyTokenizer: spaCy's tokenizer (jieba with the lexicon as user dictionary) whose
+  training fingerprint includes that dictionary, so that `rasa train` retrains what reads tokens
+  when a word list changes, and nothing else (Rasa cannot see files outside its training data).
 - CaseEditClassifier: after the classifiers; a message that says it adds to or corrects a
   recorded case (lexicon/progress.yml: 「补充一下」「记录里的城市填错了」) is update_case.
 - ShortReplyClassifier: after the classifiers; a message that is only a yes / no word
@@ -19,6 +22,8 @@ component class of a model before it instantiates any of them, so the dictionary
 before SpacyNLP loads the spaCy model and its entity-ruler patterns are segmented.
 """
 
+import hashlib
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -27,14 +32,27 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from borrower.lexicon import install_jieba_dictionary, lexicon
+import borrower.text
+from borrower.lexicon import JIEBA_FREQ, install_jieba_dictionary, lexicon
 from borrower.text import has_content, normalize
 
 install_jieba_dictionary()
 
 CRISIS_INTENT = "express_distress"
+
+
+def fingerprint_of(*parts: Any) -> Text:
+    """A stable hash of files (Path) and values, for GraphComponent.fingerprint_addon."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.read_bytes() if isinstance(part, Path) else repr(part).encode("utf-8"))
+    return digest.hexdigest()
+
+
+
 FALLBACK_INTENT = "nlu_fallback"
 
 
@@ -59,6 +77,11 @@ class _Stateless(GraphComponent):
 class TextNormalizer(_Stateless):
     """Rewrites the message text into normalised Simplified Chinese, keeping its length."""
 
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+        # normalize() lives in borrower/text.py: an edit there must reach the training data.
+        return fingerprint_of(Path(borrower.text.__file__))
+
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         self.process(training_data.training_examples)
         return training_data
@@ -69,6 +92,23 @@ class TextNormalizer(_Stateless):
             if text is not None:
                 message.set(TEXT, normalize(text))
         return messages
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
+)
+class LexiconSpacyTokenizer(SpacyTokenizer):
+    """SpacyTokenizer whose fingerprint is the jieba dictionary it segments with.
+
+    Rasa fingerprints config and training data, not lexicon/*.yml: without this, an edited word
+    list would need `rasa train --force` (everything, the policies too). With it, the tokenizer
+    runs again when the dictionary changed, and the components after it retrain only if the
+    tokens of some training example changed (Rasa fingerprints its outputs by content).
+    """
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+        return fingerprint_of(lexicon().jieba_words(), JIEBA_FREQ)
 
 
 class _IntentOverride(_Stateless):

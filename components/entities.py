@@ -3,7 +3,7 @@
 Eight extractors run before this: Amount-, Duration-, Behaviour-, ClockTime- and
 LenderNameExtractor (below),
 the spaCy entity ruler (closed lists from the lexicon), RegexEntityExtractor (case numbers) and
-DIET (the open entity: platform names the lexicon does not know). EntityResolver then
+CharCRFEntityExtractor (the open entity: platform names the lexicon does not know). EntityResolver then
 - takes closed-list types (loan types, provinces, cities) from the ruler only, behaviours from the
   ruler and BehaviourExtractor (patterns: verb + who was contacted / where they came), times of
   day from the ruler (words) and ClockTimeExtractor (clock times),
@@ -13,10 +13,10 @@ DIET (the open entity: platform names the lexicon does not know). EntityResolver
 - drops a loan type that is part of a company name ("某某融资租赁有限公司", "某某小贷"), and platforms
   no lender is named by (one character, 「一个」, company words or 「某某」 alone);
 - keeps one entity per span: a span inside a longer span of the same type goes ("晚上" inside
-  "晚上11点") — but a lexicon or shaped lender name stays whole inside DIET's longer span ("美团" of
-  「美团加起来」); between different types the ruler and the regexes win over DIET; touching
+  "晚上11点") — but a lexicon or shaped lender name stays whole inside the CRF's longer span ("美团" of
+  「美团加起来」); between different types the ruler and the regexes win over the CRF; touching
   platform fragments become one name ("鑫盛" + "融资租赁有限公司"), a platform name runs on
-  over the company words after it ("某某" + "金融") and a name DIET found over an app word
+  over the company words after it ("某某" + "金融") and a name the CRF found over an app word
   ("闪电" + "借款"); a lender name by its shape ("中原消费金融") outranks the ruler's loan type
   inside it;
 - normalises values: amount → yuan (cn2an), overdue_duration → days, platform / loan type /
@@ -43,8 +43,10 @@ DURATION_EXTRACTOR = "DurationExtractor"
 BEHAVIOUR_EXTRACTOR = "BehaviourExtractor"
 CLOCK_EXTRACTOR = "ClockTimeExtractor"
 LENDER_EXTRACTOR = "LenderNameExtractor"
+# Trained extractors of the open entity (platform names the lexicon does not know).
+LEARNED_EXTRACTORS = ("CharCRFEntityExtractor",)
 
-# Kinds a rule-based extractor owns: DIET's guesses for them are dropped (it tends to return
+# Kinds a rule-based extractor owns: a learned extractor's guesses for them are dropped (DIET returned
 # fragments: "打電話", "12万先", "块").
 OWNED_KINDS = {
     "harassment_type": ("SpacyEntityExtractor", BEHAVIOUR_EXTRACTOR),
@@ -53,8 +55,8 @@ OWNED_KINDS = {
     "city": ("SpacyEntityExtractor",),
     "amount": (AMOUNT_EXTRACTOR,),
     "overdue_duration": (DURATION_EXTRACTOR,),
-    "case_id": ("RegexEntityExtractor",),  # DIET guessed "进度" and "thx"
-    "time_of_day": ("SpacyEntityExtractor", CLOCK_EXTRACTOR),  # DIET split "凌晨|一点多"
+    "case_id": ("RegexEntityExtractor",),  # DIET, once, guessed "进度" and "thx"
+    "time_of_day": ("SpacyEntityExtractor", CLOCK_EXTRACTOR),  # DIET, once, split "凌晨|一点多"
 }
 # Entities whose value becomes the lexicon's canonical name.
 CANONICAL_KINDS = ("platform", "loan_type", "province", "city")
@@ -65,15 +67,15 @@ _RULE_BASED = (
     "RegexEntityExtractor", LENDER_EXTRACTOR, "SpacyEntityExtractor", BEHAVIOUR_EXTRACTOR, CLOCK_EXTRACTOR,
     AMOUNT_EXTRACTOR, DURATION_EXTRACTOR,
 )
-# Entities whose touching fragments are one entity: DIET splits unknown company names.
+# Entities whose touching fragments are one entity: a learned extractor may split unknown company names.
 _JOINABLE = ("platform",)
-# What may follow a lender's name and belongs to it: DIET often stops before it ("某某|金融",
+# What may follow a lender's name and belongs to it: the CRF may stop before it ("某某|金融",
 # "鑫盛|融资租赁有限公司").
 _COMPANY_SUFFIX = re.compile(
     r"(?:小额贷款|消费金融|汽车金融|融资租赁|金融租赁|融资担保|资产管理|网络科技|信息科技|科技|金融|小贷|贷款|银行|租赁|担保)*"
     r"(?:股份有限公司|有限责任公司|有限公司|公司)?"
 )
-# What may follow an app name DIET found and belongs to it: it stops at "闪电" in "闪电借款",
+# What may follow an app name the CRF found and belongs to it: it stops at "闪电" in "闪电借款",
 # "闪电贷", "金牛分期" ("借" only where it is not the verb: "闪电借了我").
 _APP_SUFFIX = re.compile(r"(?:借款|周转|分期|钱包|快贷|贷|借(?![了的钱过给]))?")
 # Before or after a loan-type word, these make it part of a company name.
@@ -109,7 +111,7 @@ def _in_company_name(entity: Dict[str, Any], text: Text) -> bool:
 
 # A stand-in for a name, not a name: 「某某区人民法院」 (one character is stray anyway).
 _PLACEHOLDER = "某某"
-# A number or demonstrative with a measure word names no lender: DIET took 「一个」 of
+# A number or demonstrative with a measure word names no lender: DIET once took 「一个」 of
 # 「好像是叫某某金融的一个app」 for a second platform.
 _MEASURE_PHRASE = re.compile(r"[一二两三四五六七八九十几这那哪每]+[个家款种些位]")
 
@@ -128,10 +130,10 @@ def _stray(entity: Dict[str, Any], text: Text) -> bool:
 
 
 def _shaped_in_diet(inner: Dict[str, Any], outer: Dict[str, Any]) -> bool:
-    """A lender name by its shape or from the lexicon is whole; DIET's longer span around it took
+    """A lender name by its shape or from the lexicon is whole; the CRF's longer span around it took
     words before or after it ("我在" + "鑫源小额贷款有限公司", "美团" + "加" of 「美团加起来」). Company
     words after a name still join it (_with_company_suffixes)."""
-    return inner.get("extractor") in (LENDER_EXTRACTOR, "SpacyEntityExtractor") and outer.get("extractor") == "DIETClassifier"
+    return inner.get("extractor") in (LENDER_EXTRACTOR, "SpacyEntityExtractor") and outer.get("extractor") in LEARNED_EXTRACTORS
 
 
 def resolve(entities: List[Dict[str, Any]], text: Text = "") -> List[Dict[str, Any]]:
@@ -159,7 +161,7 @@ def resolve(entities: List[Dict[str, Any]], text: Text = "") -> List[Dict[str, A
 
 def _with_company_suffixes(entities: List[Dict[str, Any]], text: Text) -> List[Dict[str, Any]]:
     """A platform name runs on over the company words after it ("某某" + "金融"; a lexicon name only
-    into a company's full name: "平安普惠" + "融资担保有限公司", not + "贷款"), and a name DIET found
+    into a company's full name: "平安普惠" + "融资担保有限公司", not + "贷款"), and a name the CRF found
     over an app word ("闪电" + "贷"); entities the longer name now covers go."""
     result = list(entities)
     for index, entity in enumerate(result):
@@ -168,7 +170,7 @@ def _with_company_suffixes(entities: List[Dict[str, Any]], text: Text) -> List[D
         end = _COMPANY_SUFFIX.match(text, entity["end"]).end()
         if entity.get("extractor") == "SpacyEntityExtractor" and not text[entity["end"]:end].endswith("公司"):
             end = entity["end"]  # a name the lexicon knows is whole: 「平安普惠|贷款强制买保险」
-        if end == entity["end"] and entity.get("extractor") == "DIETClassifier":
+        if end == entity["end"] and entity.get("extractor") in LEARNED_EXTRACTORS:
             end = _APP_SUFFIX.match(text, end).end()
         if end > entity["end"]:
             result[index] = {**entity, "end": end}

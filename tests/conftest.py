@@ -42,6 +42,24 @@ def make_tracker(
 
 
 @pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """The project's model, trained first if its inputs changed (scripts/train.sh: a no-op when
+    it is up to date). Only the tests that load a model ask for it, so a selection without them
+    (tests/unit) never waits for a training."""
+    import subprocess
+
+    from tests.support.servers import default_model
+
+    result = subprocess.run(["bash", str(ROOT / "scripts" / "train.sh")], cwd=ROOT,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.fail(f"training failed:\n{(result.stdout + result.stderr)[-3000:]}")
+    path = default_model()
+    assert path.exists(), f"scripts/train.sh left no model at {path}"
+    return path
+
+
+@pytest.fixture(scope="session")
 def postgres_server():
     """A real PostgreSQL server for the session (tests/support/postgres.py); a loud skip where
     none can be started."""

@@ -29,10 +29,10 @@ def wechat_api() -> FakeWeChatApi:
 
 
 @pytest.fixture(scope="session")
-def servers(tmp_path_factory, wechat_api) -> Servers:
+def servers(tmp_path_factory, wechat_api, trained_model) -> Servers:
     env = {**WECHAT_ENV, "WECOM_API_BASE": wechat_api.url}
     try:
-        with running_servers(tmp_path_factory.mktemp("e2e"), extra_env=env) as started:
+        with running_servers(tmp_path_factory.mktemp("e2e"), trained_model, extra_env=env) as started:
             yield started
     except ServerError as error:
         pytest.fail(str(error))

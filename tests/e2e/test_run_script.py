@@ -22,7 +22,7 @@ def _group_alive(pgid: int) -> bool:
         return False
 
 
-def test_run_script_serves_and_ctrl_c_stops_everything(tmp_path):
+def test_run_script_serves_and_ctrl_c_stops_everything(tmp_path, trained_model):
     rasa_port, action_port = free_port(), free_port()
     env = run_script_env(tmp_path, rasa_port, action_port)
     output = tmp_path / "run.out"

@@ -55,7 +55,7 @@ class Terminal:
         os.close(self.master)
 
 
-def test_make_shell_speaks_chinese_and_shows_buttons_as_choices(tmp_path):
+def test_make_shell_speaks_chinese_and_shows_buttons_as_choices(tmp_path, trained_model):
     env = {**run_script_env(tmp_path, free_port(), free_port()),
            "TERM": "xterm", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
     terminal = Terminal(["bash", "scripts/run.sh", "shell"], env, ROOT)

@@ -19,9 +19,9 @@ def test_longer_span_of_the_same_type_wins():
 
 
 def test_a_lexicon_name_is_not_run_on_by_diet():
-    # 「美团加起来」: DIET ran the name on over the verb after it; the lexicon's name is whole
+    # 「美团加起来」: the learned extractor ran the name on over the verb after it; the lexicon's name is whole
     text = "分期乐和美团加起来一个月要还九千多"
-    kept = resolve([_e(4, 6, "platform", "SpacyEntityExtractor"), _e(4, 7, "platform", "DIETClassifier", 0.9)], text)
+    kept = resolve([_e(4, 6, "platform", "SpacyEntityExtractor"), _e(4, 7, "platform", "CharCRFEntityExtractor", 0.9)], text)
     assert [text[e["start"]:e["end"]] for e in kept] == ["美团"]
 
 
@@ -41,24 +41,24 @@ def test_a_lexicon_name_runs_on_only_into_a_full_company_name():
     ("我根本没点确认借款", 7, 9),  # an app word alone
 ])
 def test_company_words_or_a_placeholder_alone_are_no_platform(text, start, end):
-    assert resolve([_e(start, end, "platform", "DIETClassifier", 0.9)], text) == []
+    assert resolve([_e(start, end, "platform", "CharCRFEntityExtractor", 0.9)], text) == []
 
 
 def test_rule_based_extractor_wins_between_types():
-    kept = resolve([_e(0, 4, "platform", "SpacyEntityExtractor"), _e(0, 4, "loan_type", "DIETClassifier", 0.99)])
+    kept = resolve([_e(0, 4, "platform", "SpacyEntityExtractor"), _e(0, 4, "loan_type", "CharCRFEntityExtractor", 0.99)])
     assert [e["entity"] for e in kept] == ["platform"]
 
 
 def test_duplicates_collapse_to_one():
-    kept = resolve([_e(0, 3, "platform", "DIETClassifier", 0.9), _e(0, 3, "platform", "DIETClassifier", 0.6)])
+    kept = resolve([_e(0, 3, "platform", "CharCRFEntityExtractor", 0.9), _e(0, 3, "platform", "CharCRFEntityExtractor", 0.6)])
     assert len(kept) == 1 and kept[0]["confidence_entity"] == 0.9
 
 
 def test_touching_platform_fragments_become_one_name():
     text = "要投诉鑫盛融资租赁有限公司"
-    kept = resolve([_e(3, 5, "platform", "DIETClassifier", 0.8), _e(5, 13, "platform", "DIETClassifier", 0.7)], text)
+    kept = resolve([_e(3, 5, "platform", "CharCRFEntityExtractor", 0.8), _e(5, 13, "platform", "CharCRFEntityExtractor", 0.7)], text)
     assert [(text[e["start"]:e["end"]], e["entity"]) for e in kept] == [("鑫盛融资租赁有限公司", "platform")]
-    apart = resolve([_e(0, 2, "platform", "DIETClassifier"), _e(3, 5, "platform", "DIETClassifier")], "借呗和花呗")
+    apart = resolve([_e(0, 2, "platform", "CharCRFEntityExtractor"), _e(3, 5, "platform", "CharCRFEntityExtractor")], "借呗和花呗")
     assert len(apart) == 2  # two names with a word between them stay two
 
 
@@ -71,7 +71,7 @@ def test_touching_platform_fragments_become_one_name():
     ],
 )
 def test_a_platform_name_runs_on_over_company_words(text, start, end, name):
-    [kept] = resolve([_e(start, end, "platform", "DIETClassifier", 0.9)], text)
+    [kept] = resolve([_e(start, end, "platform", "CharCRFEntityExtractor", 0.9)], text)
     assert text[kept["start"]:kept["end"]] == name
 
 
@@ -84,7 +84,7 @@ def test_a_platform_name_runs_on_over_company_words(text, start, end, name):
     ],
 )
 def test_a_name_diet_found_runs_on_over_an_app_word(text, name):
-    [kept] = resolve([_e(0, 2, "platform", "DIETClassifier", 0.9)], text)
+    [kept] = resolve([_e(0, 2, "platform", "CharCRFEntityExtractor", 0.9)], text)
     assert text[kept["start"]:kept["end"]] == name
 
 
@@ -123,17 +123,17 @@ def test_a_lender_name_outranks_the_loan_type_inside_it():
 
 def test_a_lender_name_by_its_shape_beats_a_longer_diet_span_around_it():
     text = "我在鑫源小额贷款有限公司借了两万"
-    kept = resolve([_e(0, 12, "platform", "DIETClassifier", 0.8), _e(2, 12, "platform", "LenderNameExtractor")], text)
+    kept = resolve([_e(0, 12, "platform", "CharCRFEntityExtractor", 0.8), _e(2, 12, "platform", "LenderNameExtractor")], text)
     assert [text[e["start"]:e["end"]] for e in kept] == ["鑫源小额贷款有限公司"]
 
 
 def test_a_one_character_platform_is_dropped():
-    assert resolve([_e(2, 3, "platform", "DIETClassifier", 0.7)], "这么大的窟窿") == []
+    assert resolve([_e(2, 3, "platform", "CharCRFEntityExtractor", 0.7)], "这么大的窟窿") == []
 
 
 def test_a_measure_phrase_is_not_a_platform():
     text = "好像是叫某某金融的一个app"
-    kept = resolve([_e(4, 8, "platform", "DIETClassifier", 0.9), _e(9, 11, "platform", "DIETClassifier", 0.6)], text)
+    kept = resolve([_e(4, 8, "platform", "CharCRFEntityExtractor", 0.9), _e(9, 11, "platform", "CharCRFEntityExtractor", 0.6)], text)
     assert [text[e["start"]:e["end"]] for e in kept] == ["某某金融"]
 
 
@@ -153,7 +153,7 @@ def test_values_are_normalised():
 
 def test_unparseable_values_stay_as_text():
     message = Message(data={TEXT: "某某平台"})
-    message.set(ENTITIES, [_e(0, 4, "platform", "DIETClassifier", 0.5)])
+    message.set(ENTITIES, [_e(0, 4, "platform", "CharCRFEntityExtractor", 0.5)])
     [processed] = EntityResolver().process([message])
     assert processed.get(ENTITIES)[0]["value"] == "某某平台"
 
@@ -161,22 +161,22 @@ def test_unparseable_values_stay_as_text():
 def test_amounts_come_from_the_amount_extractor_only():
     text = "借12万先扣了1.5万，分36期"
     message = Message(data={TEXT: text})
-    message.set(ENTITIES, [_e(1, 4, "amount", "DIETClassifier", 0.9), _e(13, 15, "amount", "DIETClassifier", 0.9)])
+    message.set(ENTITIES, [_e(1, 4, "amount", "CharCRFEntityExtractor", 0.9), _e(13, 15, "amount", "CharCRFEntityExtractor", 0.9)])
     [message] = AmountExtractor().process([message])
     [processed] = EntityResolver().process([message])
     assert [(text[e["start"]:e["end"]], e["value"]) for e in processed.get(ENTITIES)] == [("12万", 120000), ("1.5万", 15000)]
 
 
 def test_closed_lists_come_from_the_ruler_only():
-    kept = resolve([_e(0, 3, "harassment_type", "DIETClassifier", 0.9), _e(4, 8, "harassment_type", "SpacyEntityExtractor"),
-                    _e(9, 12, "platform", "DIETClassifier", 0.8)])
+    kept = resolve([_e(0, 3, "harassment_type", "CharCRFEntityExtractor", 0.9), _e(4, 8, "harassment_type", "SpacyEntityExtractor"),
+                    _e(9, 12, "platform", "CharCRFEntityExtractor", 0.8)])
     assert [(e["start"], e["entity"]) for e in kept] == [(4, "harassment_type"), (9, "platform")]
 
 
 def test_overdue_durations_come_from_the_duration_extractor_only():
     text = "网贷逾期两个多月了，能不能延期两个月"
     message = Message(data={TEXT: text})
-    message.set(ENTITIES, [_e(14, 17, "overdue_duration", "DIETClassifier", 0.9)])  # the deferral
+    message.set(ENTITIES, [_e(14, 17, "overdue_duration", "CharCRFEntityExtractor", 0.9)])  # the deferral
     [message] = DurationExtractor().process([message])
     [processed] = EntityResolver().process([message])
     assert [(text[e["start"]:e["end"]], e["value"]) for e in processed.get(ENTITIES)] == [("两个多月", 60)]
@@ -197,17 +197,17 @@ def test_a_generic_lender_description_keeps_its_loan_type():
 
 
 def test_case_numbers_come_from_the_regex_only():
-    kept = resolve([_e(0, 3, "case_id", "DIETClassifier", 0.9), _e(4, 17, "case_id", "RegexEntityExtractor")])
+    kept = resolve([_e(0, 3, "case_id", "CharCRFEntityExtractor", 0.9), _e(4, 17, "case_id", "RegexEntityExtractor")])
     assert [(e["start"], e["extractor"]) for e in kept] == [(4, "RegexEntityExtractor")]
 
 
 def test_behaviour_patterns_and_ruler_terms_both_count_and_the_longer_span_wins():
     kept = resolve([_e(4, 6, "harassment_type", "SpacyEntityExtractor"), _e(2, 8, "harassment_type", "BehaviourExtractor"),
-                    _e(9, 11, "harassment_type", "DIETClassifier", 0.99)])
+                    _e(9, 11, "harassment_type", "CharCRFEntityExtractor", 0.99)])
     assert [(e["start"], e["end"]) for e in kept] == [(2, 8)]
 
 
 def test_a_clock_time_swallows_the_word_and_diets_fragment_inside_it():
-    kept = resolve([_e(0, 2, "time_of_day", "SpacyEntityExtractor"), _e(2, 5, "time_of_day", "DIETClassifier", 0.9),
+    kept = resolve([_e(0, 2, "time_of_day", "SpacyEntityExtractor"), _e(2, 5, "time_of_day", "CharCRFEntityExtractor", 0.9),
                     _e(0, 5, "time_of_day", "ClockTimeExtractor")])
     assert [(e["start"], e["end"]) for e in kept] == [(0, 5)]
