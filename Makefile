@@ -1,6 +1,6 @@
 # The two commands a newcomer needs: `make run` and `make test`. See README.md.
 SHELL := /bin/bash
-.PHONY: run shell wechat-sim test setup train cases bench-startup bench-nlu clean
+.PHONY: run shell wechat-sim test setup train cases bench-startup bench-nlu bench-pipelines clean
 
 run:    ## install if needed, train if data changed, start action server + Rasa server
 	bash scripts/run.sh serve
@@ -28,6 +28,9 @@ bench-startup:  ## model-load time, server memory, turn latency → reports/star
 
 bench-nlu:  ## train on data/nlu*.yml, score bench/nlu_heldout.yml (and nlu_dev.yml) against a TF-IDF baseline → reports/nlu_benchmark.md
 	bash scripts/setup.sh && . scripts/env.sh && python -m bench.nlu
+
+bench-pipelines:  ## a baseline revision's pipeline against HEAD's, trained from scratch side by side, and retraining after word-list edits → reports/pipeline_comparison.md
+	bash scripts/setup.sh && . scripts/env.sh && python -m bench.pipelines $(if $(BASELINE),--baseline $(BASELINE),)
 
 clean:  ## remove build output, models and runtime data (conversations and cases!)
 	rm -rf build .rasa results var models/*.tar.gz models/.inputs.sha256
