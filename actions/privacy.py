@@ -21,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.cases import case_store, mentioned_case_number
+from borrower.casestore import case_number_like
 from borrower.privacy import DELETED_SLOT
 
 logger = logging.getLogger(__name__)
@@ -30,8 +31,10 @@ ALL = "all"  # the target of 「删除我的信息」; any other value is a case
 
 
 def _asked_for(tracker: Tracker) -> str:
-    """What the latest message asks to delete: one case when it names a case number, else all."""
-    return mentioned_case_number(tracker) or ALL
+    """What the latest message asks to delete: one case when it names a case number — or writes
+    something like one that is no valid number (a typo must never widen a deletion to all) —
+    else all."""
+    return mentioned_case_number(tracker) or case_number_like(tracker.latest_message.get("text")) or ALL
 
 
 class ActionConfirmDelete(Action):

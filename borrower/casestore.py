@@ -11,6 +11,7 @@ postgresql+psycopg2://user:pass@host/db.
 """
 
 import os
+import re
 import secrets
 import unicodedata
 from pathlib import Path
@@ -205,6 +206,17 @@ class CaseRecord:
             draft=row.documents[-1].body if row.documents else None,
             history=tuple((e.status, e.changed_by, e.changed_at) for e in row.history),
         )
+
+
+# What starts like a case number, mistyped or not: 「TS-2611-7K3Q」「ts 2611 7k3qx」.
+_CASE_NUMBER_LIKE = re.compile(r"(?<![A-Za-z0-9])[Tt][Ss][\s\-_—－]*[0-9][0-9A-Za-z\s\-_—－]*")
+
+
+def case_number_like(text: Optional[str]) -> Optional[str]:
+    """The first thing in `text` written like a case number (upper case, trimmed), even one that
+    is not a valid number; None when there is none."""
+    match = _CASE_NUMBER_LIKE.search(text or "")
+    return match.group(0).strip().upper() if match else None
 
 
 def new_case_number(now: Optional[datetime] = None) -> str:

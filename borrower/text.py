@@ -76,6 +76,8 @@ def parse_amount(text: Optional[str]) -> Optional[float]:
     cleaned = normalize(text).replace(",", "").replace("，", "")
     candidates = []
     for match in _AMOUNT.finditer(cleaned):
+        if _signed_or_exponent(cleaned, match.start(), match.end()):
+            continue  # 「-5万」 is no debt; 「1e309」 no amount anyone owes
         value = _amount_value(match, cleaned)
         if value is not None:
             # A lone Chinese numeral without a unit ("一个月") is a weak reading.
@@ -87,6 +89,19 @@ def parse_amount(text: Optional[str]) -> Optional[float]:
     if strong_values:
         return strong_values[0]
     return candidates[0][1] if candidates else None
+
+
+# A minus sign (not the dash of a range, 「3-5万」) or an exponent makes a number no amount.
+_MINUS = ("-", "负", "−")
+_EXPONENT = re.compile(r"[eE][+-]?[0-9]")
+_AFTER_EXPONENT = re.compile(r"[0-9][eE][+-]?$")
+
+
+def _signed_or_exponent(cleaned: str, start: int, end: int) -> bool:
+    before = cleaned[start - 1:start]
+    signed = before in _MINUS and not cleaned[start - 2:start - 1].isdigit()
+    exponent = bool(_EXPONENT.match(cleaned, end) or _AFTER_EXPONENT.search(cleaned, 0, start))
+    return signed or exponent
 
 
 def _amount_value(match: "re.Match[str]", cleaned: str) -> Optional[float]:
@@ -172,6 +187,8 @@ def find_amounts(text: Optional[str]) -> List[Tuple[int, int, float]]:
             continue  # digits inside an identifier (TS-2603-…, a model or order number)
         if _in_address_or_mask(cleaned, start, end):
             continue  # "zhang88@163.com", "138****5678"
+        if _signed_or_exponent(cleaned, start, end):
+            continue
         if any(cleaned[:start].endswith(word) for word in _NOT_MONEY_BEFORE) or _DIGITS_OF_A_NUMBER.search(cleaned[:start]):
             continue
         value = parse_amount(cleaned[start:end])
@@ -199,10 +216,20 @@ def says_nothing(text: Optional[str]) -> bool:
     return bool(text) and any(word in normalize(text) for word in _NOTHING_WORDS)
 
 
-# Mainland ID card (18 characters), mobile number, bank card (16–19 digits).
+# Mainland ID card (18 characters) and mobile number, as written without separators.
 _ID_CARD = re.compile(r"(?<![0-9])([1-9][0-9]{5})(?:19|20)[0-9]{9}([0-9Xx])(?![0-9])")
 _MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
-_BANK_CARD = re.compile(r"(?<![0-9])([0-9]{4})[0-9]{8,11}([0-9]{4})(?![0-9])")
+
+
+# The same numbers in any notation, for masking: separators (space, hyphen) between digit groups,
+# a country code before a mobile number, cards in groups of four.
+_SEP = r"[ \-]?"
+_ID_CARD_ANY = re.compile(
+    rf"(?<![0-9])(?P<head>[1-9][0-9]{{5}}){_SEP}(?:19|20)(?:{_SEP}[0-9]){{9}}{_SEP}(?P<tail>[0-9Xx])(?![0-9])")
+_MOBILE_ANY = re.compile(
+    rf"(?<![0-9])(?P<prefix>(?:\+|00)?86{_SEP})?(?P<head>1[3-9][0-9]){_SEP}[0-9]{{4}}{_SEP}(?P<tail>[0-9]{{4}})(?![0-9])")
+_BANK_CARD_ANY = re.compile(rf"(?<![0-9])[0-9](?:{_SEP}[0-9]){{15,18}}(?![0-9])")  # 16–19 digits
+_FULL_WIDTH_NUMBER = str.maketrans("０１２３４５６７８９＋－", "0123456789+-")
 
 
 # The same numbers as mask_pii leaves them (a tracker read back from the store holds these).
@@ -227,12 +254,20 @@ def find_id_card(text: Optional[str], masked_too: bool = False) -> Optional[str]
 
 
 def mask_pii(text: Optional[str]) -> str:
-    """Masks ID-card, mobile and bank-card numbers: 138****5678, 110101********123X."""
+    """Masks ID-card, mobile and bank-card numbers in every notation people write them in
+    (+86 138 1234 5678, 138-1234-5678, full-width digits, cards in groups of four) to one form:
+    138****5678, 110101***********X, 6222***********0123. Full-width digits become ASCII."""
     if not text:
         return ""
-    text = _ID_CARD.sub(lambda m: m.group(1) + "*" * 11 + m.group(2), text)
-    text = _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
-    return _BANK_CARD.sub(lambda m: m.group(1) + "*" * (len(m.group(0)) - 8) + m.group(2), text)
+    text = text.translate(_FULL_WIDTH_NUMBER)
+    text = _ID_CARD_ANY.sub(lambda m: m.group("head") + "*" * 11 + m.group("tail"), text)
+    text = _MOBILE_ANY.sub(lambda m: (m.group("prefix") or "") + m.group("head") + "****" + m.group("tail"), text)
+    return _BANK_CARD_ANY.sub(_masked_card, text)
+
+
+def _masked_card(match: "re.Match[str]") -> str:
+    digits = "".join(ch for ch in match.group(0) if ch.isdigit())
+    return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
 
 
 _NUMERAL = r"[0-9]{1,2}|[零〇一二两三四五六七八九十]{1,3}"
@@ -317,11 +352,14 @@ _NOT_OVERDUE_AFTER = ("内", "之内", "以内", "后", "之后", "最多", "打
 # What may surround a bare duration given as an answer ("快半年了", "大概三个月吧").
 _ANSWER_FILLERS = re.compile(r"(?:大概|大约|差不多|快|已经|都|有|才|刚|逾期|了|吧|啦|左右|呢|啊|[\s,，.。!！?？~～])*")
 _UNIT_DAYS = {"年": 365, "月": 30, "周": 7, "星期": 7, "礼拜": 7, "天": 1, "日": 1}
+# Longer than anyone has owed or waited: 「3000年前」「99999天前」 are no durations (they overflowed
+# date arithmetic, or dated a complaint to 1753).
+MAX_DURATION_DAYS = 100 * 365
 
 
 def parse_duration_days(text: Optional[str]) -> Optional[int]:
     """How long, in days: "三个月" → 90, "半年" → 182, "10天" → 10, "两年多" → 730,
-    "一个半月" → 45."""
+    "一个半月" → 45; None for no duration or one beyond MAX_DURATION_DAYS ("3000年")."""
     cleaned = normalize(text)
     match = _DURATION.search(cleaned)
     if not match:
@@ -338,7 +376,8 @@ def parse_duration_days(text: Optional[str]) -> Optional[int]:
         return None
     if match.group("half") or (match.group(0).endswith("半") and not number.endswith("半")):
         count += 0.5  # 一个半月, 一年半
-    return int(count * _UNIT_DAYS[match.group("unit")])
+    days = count * _UNIT_DAYS[match.group("unit")]
+    return int(days) if 0 <= days <= MAX_DURATION_DAYS else None
 
 
 def find_overdue_durations(text: Optional[str]) -> List[Tuple[int, int, Optional[int]]]:

@@ -26,6 +26,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from connectors.inbound import Limits, Refused, clean_message, issued_session_id, too_long
+
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,6 +82,14 @@ class WebChatOutput(SocketIOOutput):
 class WebChatInput(SocketIOInput):
     """Rasa's socket.io input channel, fixed (see the module docstring), with the page."""
 
+    limits = Limits()
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WebChatInput":
+        channel = super().from_credentials(credentials)
+        channel.limits = Limits.from_config(credentials)
+        return channel
+
     def get_output_channel(self) -> Optional[SocketIOOutput]:
         if self.sio is None:
             return super().get_output_channel()  # warns and returns None
@@ -109,7 +119,11 @@ class WebChatInput(SocketIOInput):
 
         async def session_request(sid: Text, data: Any) -> None:
             data = data if isinstance(data, dict) else {}
-            session_id = data.get("session_id") or uuid.uuid4().hex
+            # The session id is the sender id, so an identity: only one this server issued (a
+            # random uuid, which the browser keeps) is resumed; any other gets a new one.
+            session_id = data.get("session_id")
+            if not issued_session_id(session_id):
+                session_id = uuid.uuid4().hex
             if self.session_persistence:
                 # The replies go to the room named after the session id (the sender id).
                 entered = sio.enter_room(sid, session_id, namespace=self.namespace)
@@ -120,16 +134,26 @@ class WebChatInput(SocketIOInput):
         async def user_message(sid: Text, data: Any) -> None:
             data = data if isinstance(data, dict) else {}
             if self.session_persistence:
-                if not data.get("session_id"):
-                    logger.warning("socket.io: message without session_id ignored (no session_request?)")
+                if not issued_session_id(data.get("session_id")):
+                    logger.warning("socket.io: message without an issued session_id ignored (no session_request?)")
                     return
                 sender_id = data["session_id"]
             else:
                 sender_id = sid
+            output = WebChatOutput(sio, self.bot_message_evt)
+            try:
+                text = clean_message(data.get("message", ""))
+            except Refused as refused:
+                logger.warning("socket.io: message ignored: %s", refused)
+                return
+            reply = too_long(text, self.limits)
+            if reply:
+                await output.send_text_message(sender_id, reply)
+                return
             await on_new_message(
                 UserMessage(
-                    data.get("message", ""),
-                    WebChatOutput(sio, self.bot_message_evt),
+                    text,
+                    output,
                     sender_id,
                     input_channel=self.name(),
                     metadata=self.metadata(data),

@@ -39,22 +39,22 @@ wait_for() {  # url, name, seconds
   done
 }
 
-rasa run actions --port "$ACTION_PORT" --actions actions > "$BORROWER_VAR_DIR/actions.log" 2>&1 &
+python scripts/action_server.py --port "$ACTION_PORT" > "$BORROWER_VAR_DIR/actions.log" 2>&1 &
 pids+=($!)
-wait_for "http://localhost:$ACTION_PORT/health" "action server" 120
+wait_for "http://127.0.0.1:$ACTION_PORT/health" "action server" 120
 echo "action server: http://localhost:$ACTION_PORT (log: var/actions.log)"
 
 if [ "$mode" = shell ]; then
-  rasa shell --model "$MODEL_PATH" --endpoints endpoints.yml
+  rasa shell --model "$MODEL_PATH" --interface "$RASA_INTERFACE" --endpoints endpoints.yml
   exit 0
 fi
 
-rasa run --model "$MODEL_PATH" --port "$RASA_PORT" --credentials credentials.yml \
+rasa run --model "$MODEL_PATH" --interface "$RASA_INTERFACE" --port "$RASA_PORT" --credentials credentials.yml \
   --endpoints endpoints.yml > "$BORROWER_VAR_DIR/rasa.log" 2>&1 &
 pids+=($!)
-wait_for "http://localhost:$RASA_PORT/" "Rasa server" 300
+wait_for "http://127.0.0.1:$RASA_PORT/" "Rasa server" 300
 if [ "$mode" = wechat-sim ]; then
-  python -m connectors.wechat_sim --url "http://localhost:$RASA_PORT/webhooks/wechat/" \
+  python -m connectors.wechat_sim --url "http://127.0.0.1:$RASA_PORT/webhooks/wechat/" \
     --fake-api-port "$FAKE_API_PORT"
   exit 0
 fi

@@ -4,6 +4,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+import requests
 from sqlalchemy import create_engine, text
 
 from borrower.casestore import CaseStore
@@ -205,3 +206,30 @@ def test_conversation_is_persisted_in_the_sql_tracker_store(servers, sender):
             text("SELECT COUNT(*) FROM events WHERE sender_id = :sender"), {"sender": sender}
         ).scalar_one()
     assert count > 0
+
+
+HOSTILE_BODIES = [b"[1,2,3]", b'"hi"', b"null", b"", b'{"sender": "x\\ud800", "message": "\\u4f60\\u597d"}',
+                  b'{"message": "\\u4f60\\u597d"}', b'{"sender": "me", "message": 5}',
+                  b'{"sender": "' + b"s" * 1000 + b'", "message": "hi"}']
+
+
+def test_hostile_rest_requests_get_400_and_the_server_keeps_answering(servers, sender):
+    """A lone surrogate in the sender once made the tracker store fail and Rasa exit; bodies that
+    are not JSON objects got 500, non-string messages silence."""
+    url = f"{servers.rasa_url}/webhooks/rest/webhook"
+    for body in HOSTILE_BODIES:
+        answer = requests.post(url, data=body, headers={"Content-Type": "application/json"}, timeout=30)
+        assert answer.status_code == 400, (body[:40], answer.status_code, answer.text[:200])
+        assert answer.json()["error"]
+    assert re.search(r"[\u4e00-\u9fff]", servers.text(sender, "你好"))
+
+
+def test_a_message_over_the_limit_is_answered_and_not_stored(servers, sender):
+    reply = servers.text(sender, "催收" * 1001)
+    assert "太长" in reply
+    engine = create_engine(servers.tracker_db_url, future=True)
+    with engine.connect() as connection:
+        count = connection.execute(
+            text("SELECT COUNT(*) FROM events WHERE sender_id = :sender"), {"sender": sender}
+        ).scalar_one()
+    assert count == 0

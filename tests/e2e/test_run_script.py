@@ -22,6 +22,21 @@ def _group_alive(pgid: int) -> bool:
         return False
 
 
+def listening_addresses(port: int) -> set:
+    """The local addresses with a listening TCP socket on `port` (/proc/net/tcp and tcp6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in open(table).read().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.split(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(address)
+    return found
+
+
+LOOPBACK = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1, ::1 as /proc writes them
+
+
 def test_run_script_serves_and_ctrl_c_stops_everything(tmp_path, trained_model):
     rasa_port, action_port = free_port(), free_port()
     env = run_script_env(tmp_path, rasa_port, action_port)
@@ -41,6 +56,9 @@ def test_run_script_serves_and_ctrl_c_stops_everything(tmp_path, trained_model):
             json={"sender": "run-script", "message": "你好"}, timeout=60,
         ).json()
         assert "借款人维权助手" in reply[0]["text"]
+        for port in (rasa_port, action_port):  # closed by default: loopback only
+            addresses = listening_addresses(port)
+            assert addresses and addresses <= LOOPBACK, (port, addresses)
         widget_url = f"http://localhost:{rasa_port}/webhooks/socketio/"
         assert f"Website widget: {widget_url}" in output.read_text()
         page = requests.get(widget_url.replace("localhost", "127.0.0.1"), timeout=10)

@@ -17,6 +17,8 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 START_TIMEOUT_S = 420
+# The secret the servers under test share (scripts/action_server.py, endpoints.yml).
+ACTION_SERVER_TOKEN = "tests-" + os.urandom(16).hex()
 
 
 class ServerError(RuntimeError):
@@ -123,11 +125,13 @@ def running_servers(work: Path, model: Path = None, extra_env: Dict[str, str] = 
         "CASES_DB_URL": f"sqlite:///{work / 'cases.db'}",
         "TRACKER_DB_URL": f"sqlite:///{work / 'tracker.db'}",
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "SANIC_HOST": "127.0.0.1",
+        "ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN,
         **(extra_env or {}),
     }
     commands = {
-        "actions": ["run", "actions", "--port", str(action_port), "--actions", "actions"],
-        "rasa": ["run", "--model", str(model), "--port", str(rasa_port),
+        "actions": [sys.executable, str(ROOT / "scripts" / "action_server.py"), "--port", str(action_port)],
+        "rasa": [str(BIN / "rasa"), "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(rasa_port),
                  "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
     }
     health = {
@@ -140,7 +144,7 @@ def running_servers(work: Path, model: Path = None, extra_env: Dict[str, str] = 
         for name, args in commands.items():
             log = (work / f"{name}.log").open("w")
             processes[name] = subprocess.Popen(
-                [str(BIN / "rasa"), *args], cwd=ROOT, env=env, stdout=log,
+                args, cwd=ROOT, env=env, stdout=log,
                 stderr=subprocess.STDOUT, start_new_session=True,
             )
             servers.pids[name] = processes[name].pid

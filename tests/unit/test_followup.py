@@ -419,3 +419,15 @@ async def test_full_numbers_given_for_a_recorded_letter_are_kept_encrypted_for_n
     await ActionIncludeContactDetails().run(dispatcher, again, domain)
     assert "联系电话：13812345678" in rendered(dispatcher, "utter_letter_part")["part"]
     assert "138****5678" in store.get(case.case_number).draft  # the stored letter stays masked
+
+
+@pytest.mark.parametrize("text", [
+    "99999999999999999999天前向12378投诉了", "3000年前已经向平台投诉了", "补充一下，3000年前又打我单位了",
+    "99999天前投诉的",
+])
+def test_a_day_no_one_could_mean_is_today_not_a_crash_or_1753(text):
+    """These raised OverflowError (the action server answered 500, the user got silence) or
+    dated the complaint centuries back."""
+    today = date(2026, 12, 5)
+    assert day_said(text, today) == today
+    assert read_progress(text, today).on == today

@@ -1,6 +1,8 @@
 """「删除我的信息」: the confirmation, the deletion of the user's cases, and the marker that makes
 the tracker store delete the conversation; 「删除案件TS-…」: one case, only the user's own."""
 
+import pytest
+
 import actions.cases
 from actions.privacy import ActionConfirmDelete, ActionDeleteMyData
 from borrower.casestore import CaseStore
@@ -124,3 +126,21 @@ async def test_nothing_is_deleted_without_a_confirmation_asked_for(tracker_facto
     assert await ActionDeleteMyData().run(dispatcher, tracker, domain) == []
     assert responses(dispatcher) == ["utter_no_delete_pending"]
     assert len(store.cases_for("alice")) == 1
+
+
+@pytest.mark.parametrize("text", ["删除案件TS-2611-7K3Q", "删除案件 ts 2611 7k3qx", "删除案件TS26117K3QXX"])
+async def test_a_mistyped_case_number_deletes_nothing(tracker_factory, dispatcher, domain, case_db, text):
+    """Asked about everything, the user answers with a case number the regex cannot read: it
+    used to count as 「删除我的信息」 again and deleted both cases."""
+    store = CaseStore(case_db)
+    store.create_case("alice", "complaint")
+    store.create_case("alice", "harassment")
+    tracker = tracker_factory({"delete_target": "all"}, sender_id="alice", text=text, intent="delete_my_data")
+    assert await ActionDeleteMyData().run(dispatcher, tracker, domain) == [_target(None)]
+    assert responses(dispatcher) == ["utter_delete_scope_changed"]
+    assert len(store.cases_for("alice")) == 2
+    # Said first, it is a case number that is not found, not 「删除我的信息」.
+    dispatcher.messages.clear()
+    tracker = tracker_factory(sender_id="alice", text=text, intent="delete_my_data")
+    assert await ActionConfirmDelete().run(dispatcher, tracker, domain) == [_target(None)]
+    assert responses(dispatcher) == ["utter_delete_case_not_found"]

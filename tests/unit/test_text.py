@@ -182,3 +182,49 @@ def test_find_clock_times(text, times):
 )
 def test_find_contact_numbers(text, mobile, id_card):
     assert (find_mobile(text), find_id_card(text)) == (mobile, id_card)
+
+
+def test_durations_beyond_a_lifetime_are_none():
+    from borrower.text import MAX_DURATION_DAYS, parse_duration_days
+
+    assert parse_duration_days("两年多") == 730
+    assert parse_duration_days("3000年") is None
+    assert parse_duration_days("99999999999999999999天") is None
+    assert parse_duration_days(f"{MAX_DURATION_DAYS}天") == MAX_DURATION_DAYS
+
+
+@pytest.mark.parametrize("written, masked", [
+    ("电话+8613812345678", "电话+86138****5678"),
+    ("0086-138-1234-5678", "0086-138****5678"),
+    ("电话 138 1234 5678 谢谢", "电话 138****5678 谢谢"),
+    ("138-1234-5678", "138****5678"),
+    ("手机１３８１２３４５６７８", "手机138****5678"),
+    ("身份证 110101 19900307 123X", "身份证 110101***********X"),
+    ("身份证１１０１０１１９９００３０７１２３４", "身份证110101***********4"),
+    ("卡号6222 0212 3456 7890 123", "卡号6222***********0123"),
+    ("6222-0212-3456-7890 金额3000", "6222********7890 金额3000"),
+])
+def test_every_notation_of_a_number_is_masked(written, masked):
+    """+86, spaces, hyphens, full-width digits and grouped cards were stored in full."""
+    assert mask_pii(written) == masked
+    assert mask_pii(masked) == masked  # masking twice changes nothing
+
+
+@pytest.mark.parametrize("text", ["借了3000元，还了5000", "订单号2024010112345", "逾期 30 天 利息 24 %", "3000 5000"])
+def test_amounts_and_other_numbers_are_not_masked(text):
+    assert mask_pii(text) == text
+
+
+@pytest.mark.parametrize("text", ["-5万", "负五万", "1e309", "2E5"])
+def test_a_negative_or_exponent_number_is_no_amount(text):
+    """「-5万」 was recorded as 50,000 and 「1e309」 as 1 元."""
+    from borrower.text import find_amounts
+
+    assert parse_amount(text) is None and find_amounts(text) == []
+
+
+def test_the_dash_of_a_range_is_no_minus_sign():
+    from borrower.text import find_amounts
+
+    assert [value for _, _, value in find_amounts("大概3-5万")] == [50000.0]
+    assert parse_amount("5万-3万") == 50000.0

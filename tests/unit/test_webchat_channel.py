@@ -16,7 +16,10 @@ import socketio
 from rasa.core.channels.channel import UserMessage
 from socketio import packet
 
+from connectors.wechat_protocol import MESSAGES
 from connectors.webchat import WebChatInput, WebChatOutput, plain_text
+
+S1 = "0f5c3a3e9d2b4c8e8a7f6b5c4d3e2f1a"  # a session id as the server issues them
 
 
 class AsyncEnterRoomServer(socketio.AsyncServer):
@@ -78,13 +81,13 @@ def channel(cls, heard: List[UserMessage]):
 async def test_the_reply_reaches_the_widget_when_enter_room_is_a_coroutine(async_server, heard):
     webchat, sio = channel(WebChatInput, heard)
     sid = await sio.connect_client("eio-1")
-    await sio.client_emits("eio-1", "session_request", {"session_id": "s-1"})
-    assert ["session_confirm", "s-1"] in sio.events("eio-1")
-    assert "s-1" in sio.rooms(sid)
+    await sio.client_emits("eio-1", "session_request", {"session_id": S1})
+    assert ["session_confirm", S1] in sio.events("eio-1")
+    assert S1 in sio.rooms(sid)
 
-    await sio.client_emits("eio-1", "user_uttered", {"message": "你好", "session_id": "s-1", "customData": {"language": "zh"}})
+    await sio.client_emits("eio-1", "user_uttered", {"message": "你好", "session_id": S1, "customData": {"language": "zh"}})
     [message] = heard
-    assert (message.sender_id, message.input_channel, message.metadata) == ("s-1", "socketio", {"language": "zh"})
+    assert (message.sender_id, message.input_channel, message.metadata) == (S1, "socketio", {"language": "zh"})
     assert ["bot_uttered", {"text": "收到：你好"}] in sio.events("eio-1")
 
 
@@ -93,9 +96,9 @@ async def test_rasas_own_channel_loses_the_reply_there(async_server, heard):
     """The bug the subclass fixes, shown with the same harness (so the test above can fail)."""
     _, sio = channel(rasa_socketio.SocketIOInput, heard)
     sid = await sio.connect_client("eio-1")
-    await sio.client_emits("eio-1", "session_request", {"session_id": "s-1"})
-    assert "s-1" not in sio.rooms(sid)
-    await sio.client_emits("eio-1", "user_uttered", {"message": "你好", "session_id": "s-1"})
+    await sio.client_emits("eio-1", "session_request", {"session_id": S1})
+    assert S1 not in sio.rooms(sid)
+    await sio.client_emits("eio-1", "user_uttered", {"message": "你好", "session_id": S1})
     assert len(heard) == 1
     assert not [event for event in sio.events("eio-1") if event[0] == "bot_uttered"]
 
@@ -125,8 +128,8 @@ async def test_a_new_session_gets_an_id_and_a_reload_keeps_its_own(async_server,
 async def test_custom_data_becomes_metadata_and_a_malformed_one_is_ignored(async_server, heard, custom_data, metadata):
     _, sio = channel(WebChatInput, heard)
     await sio.connect_client("eio-1")
-    await sio.client_emits("eio-1", "session_request", {"session_id": "s-1"})
-    await sio.client_emits("eio-1", "user_uttered", {"message": "你好", "session_id": "s-1", "customData": custom_data})
+    await sio.client_emits("eio-1", "session_request", {"session_id": S1})
+    await sio.client_emits("eio-1", "user_uttered", {"message": "你好", "session_id": S1, "customData": custom_data})
     assert [message.metadata for message in heard] == [metadata]
     assert ["bot_uttered", {"text": "收到：你好"}] in sio.events("eio-1")
 
@@ -135,7 +138,7 @@ async def test_rasas_own_channel_crashes_on_malformed_custom_data(async_server, 
     _, sio = channel(rasa_socketio.SocketIOInput, heard)
     await sio.connect_client("eio-1")
     with pytest.raises(ValueError):
-        await sio.client_emits("eio-1", "user_uttered", {"message": "你好", "session_id": "s-1", "customData": "{"})
+        await sio.client_emits("eio-1", "user_uttered", {"message": "你好", "session_id": S1, "customData": "{"})
     assert heard == []
 
 
@@ -145,6 +148,31 @@ async def test_a_message_without_session_id_is_ignored(async_server, heard):
     await sio.client_emits("eio-1", "user_uttered", {"message": "你好"})
     await sio.client_emits("eio-1", "user_uttered", "not an object")
     assert heard == []
+
+
+@pytest.mark.parametrize("claimed", ["default", "someone-else", "x\ud800", 7, "0" * 33])
+async def test_a_session_id_the_server_did_not_issue_is_neither_resumed_nor_heard(async_server, heard, claimed):
+    """The session id is the sender id: a client may not pick another person's (or "default")."""
+    _, sio = channel(WebChatInput, heard)
+    sid = await sio.connect_client("eio-1")
+    await sio.client_emits("eio-1", "session_request", {"session_id": claimed})
+    [[_, given]] = [event for event in sio.events("eio-1") if event[0] == "session_confirm"]
+    assert given != claimed and len(given) == 32 and claimed not in sio.rooms(sid)
+    await sio.client_emits("eio-1", "user_uttered", {"message": "我的案件", "session_id": claimed})
+    assert heard == []
+
+
+async def test_the_message_is_cleaned_and_one_over_the_limit_answered_not_processed(async_server, heard):
+    webchat, sio = channel(WebChatInput, heard)
+    await sio.connect_client("eio-1")
+    await sio.client_emits("eio-1", "session_request", {"session_id": S1})
+    await sio.client_emits("eio-1", "user_uttered", {"message": "催收\ud800半夜\x00打电话", "session_id": S1})
+    await sio.client_emits("eio-1", "user_uttered", {"message": 5, "session_id": S1})
+    assert [message.text for message in heard] == ["催收半夜打电话"]
+    await sio.client_emits("eio-1", "user_uttered", {"message": "催" * 2001, "session_id": S1})
+    assert len(heard) == 1
+    limit = webchat.limits.max_message_chars
+    assert ["bot_uttered", {"text": MESSAGES["too_long"].format(limit=limit)}] in sio.events("eio-1")
 
 
 def test_plain_text_escapes_what_markdown_would_change():
@@ -165,11 +193,11 @@ async def test_the_output_escapes_text_and_keeps_buttons():
             sent.append((event, data, room))
 
     output = WebChatOutput(Sio(), "bot_uttered")
-    await output.send_text_with_buttons("s-1", "是哪种借款？1. 车贷", [{"title": "车贷", "payload": "车贷"}])
+    await output.send_text_with_buttons(S1, "是哪种借款？1. 车贷", [{"title": "车贷", "payload": "车贷"}])
     assert sent == [("bot_uttered", {
         "text": "是哪种借款？1\\. 车贷",
         "quick_replies": [{"content_type": "text", "title": "车贷", "payload": "车贷"}],
-    }, "s-1")]
+    }, S1)]
 
 
 def test_the_output_channel_for_external_events_is_ours(async_server, heard):

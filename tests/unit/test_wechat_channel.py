@@ -7,21 +7,18 @@ talks to the real Rasa server."""
 import asyncio
 import threading
 import time
-import uuid
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import Iterator, List, Tuple
 
 import pytest
 import requests
 from rasa.core.channels.channel import UserMessage
-from sanic import Sanic
 
 from connectors.wechat import WeChatInput, WeComInput
 from connectors.wechat_api import REFRESH_MARGIN_S, WeChatApi
 from connectors.wechat_protocol import MESSAGES, Settings, parts
 from connectors.wechat_sim import FakeWeChatApi, WeChatUser, new_msg_id
-from tests.support.servers import free_port
+from tests.support.channel_server import serve
 
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 SAFE = Settings(kind="wechat", token="test-token", receive_id="wx2c2769f8efd9abc2", aes_key=AES_KEY,
@@ -52,33 +49,6 @@ class Bot:
             raise RuntimeError("the bot broke")
         else:
             await out.send_text_message(who, f"收到：{text}")
-
-
-@contextmanager
-def serve(channel: WeChatInput, bot: Bot) -> Iterator[str]:
-    """The channel's blueprint in a Sanic server on a free loopback port; yields its URL."""
-    app = Sanic(f"wechat_test_{uuid.uuid4().hex[:8]}")
-    Sanic.test_mode = True  # Sanic rewrites its protocol class at the first start; test mode keeps the original
-    app.blueprint(channel.blueprint(bot), url_prefix=f"/webhooks/{channel.name()}")
-    port, loop, ready = free_port(), asyncio.new_event_loop(), threading.Event()
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        server = loop.run_until_complete(app.create_server(
-            host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False))
-        loop.run_until_complete(server.startup())
-        ready.set()
-        loop.run_forever()
-        loop.run_until_complete(server.close())
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    assert ready.wait(10), "the test server did not start"
-    try:
-        yield f"http://127.0.0.1:{port}/webhooks/{channel.name()}/"
-    finally:
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
 
 
 @pytest.fixture
