@@ -208,8 +208,11 @@ class CaseRecord:
         )
 
 
-# What starts like a case number, mistyped or not: 「TS-2611-7K3Q」「ts 2611 7k3qx」.
-_CASE_NUMBER_LIKE = re.compile(r"(?<![A-Za-z0-9])[Tt][Ss][\s\-_—－]*[0-9][0-9A-Za-z\s\-_—－]*")
+# What is written like a case number, mistyped or not: 「TS-2611-7K3Q」「ts 2611 7k3qx」
+# 「TS-2611–7K3QX」, or without its prefix 「2611-7K3QX」; bounded, since it is quoted back.
+_CASE_NUMBER_LIKE = re.compile(
+    r"(?<![A-Za-z0-9])(?:[Tt][Ss][\s\-_—–－]*[0-9]{2,4}[\s\-_—–－]*[0-9A-Za-z]{0,8}"
+    r"|[0-9]{4}[\-_—–－][0-9A-Za-z]{4,6})(?![A-Za-z0-9])")
 
 
 def case_number_like(text: Optional[str]) -> Optional[str]:

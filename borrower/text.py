@@ -91,15 +91,16 @@ def parse_amount(text: Optional[str]) -> Optional[float]:
     return candidates[0][1] if candidates else None
 
 
-# A minus sign (not the dash of a range, 「3-5万」) or an exponent makes a number no amount.
-_MINUS = ("-", "负", "−")
+# A minus sign — at the start or after a space or punctuation, not the dash of a range (「3-5万」
+# 「3万-5万」) — or an exponent makes a number no amount.
+_MINUS = ("-", "−")
 _EXPONENT = re.compile(r"[eE][+-]?[0-9]")
 _AFTER_EXPONENT = re.compile(r"[0-9][eE][+-]?$")
 
 
 def _signed_or_exponent(cleaned: str, start: int, end: int) -> bool:
-    before = cleaned[start - 1:start]
-    signed = before in _MINUS and not cleaned[start - 2:start - 1].isdigit()
+    before, earlier = cleaned[start - 1:start], cleaned[start - 2:start - 1]
+    signed = before in _MINUS and (start == 1 or earlier.isspace() or unicodedata.category(earlier).startswith("P"))
     exponent = bool(_EXPONENT.match(cleaned, end) or _AFTER_EXPONENT.search(cleaned, 0, start))
     return signed or exponent
 
@@ -221,14 +222,16 @@ _ID_CARD = re.compile(r"(?<![0-9])([1-9][0-9]{5})(?:19|20)[0-9]{9}([0-9Xx])(?![0
 _MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
 
 
-# The same numbers in any notation, for masking: separators (space, hyphen) between digit groups,
-# a country code before a mobile number, cards in groups of four.
-_SEP = r"[ \-]?"
+# The same numbers in the notations people write them in, for masking: written through, or in
+# their usual groups with one separator (space or hyphen) throughout — a mobile 3-4-4 (after +86 /
+# 0086 / 86 or not), an ID 6-8-4, a card 4-4-4-4 (and 1–3 more digits). Free runs of numbers
+# ("3000 5000 8000 2000", two dates) are no card: a grouped card must also pass the Luhn check.
 _ID_CARD_ANY = re.compile(
-    rf"(?<![0-9])(?P<head>[1-9][0-9]{{5}}){_SEP}(?:19|20)(?:{_SEP}[0-9]){{9}}{_SEP}(?P<tail>[0-9Xx])(?![0-9])")
+    r"(?<![0-9])(?P<head>[1-9][0-9]{5})(?P<s>[ \-]?)(?:19|20)[0-9]{6}(?P=s)[0-9]{3}(?P<tail>[0-9Xx])(?![0-9])")
 _MOBILE_ANY = re.compile(
-    rf"(?<![0-9])(?P<prefix>(?:\+|00)?86{_SEP})?(?P<head>1[3-9][0-9]){_SEP}[0-9]{{4}}{_SEP}(?P<tail>[0-9]{{4}})(?![0-9])")
-_BANK_CARD_ANY = re.compile(rf"(?<![0-9])[0-9](?:{_SEP}[0-9]){{15,18}}(?![0-9])")  # 16–19 digits
+    r"(?<![0-9])(?P<prefix>(?:\+|00)?86[ \-]?)?(?P<head>1[3-9][0-9])(?P<s>[ \-]?)[0-9]{4}(?P=s)(?P<tail>[0-9]{4})(?![0-9])")
+_BANK_CARD_ANY = re.compile(
+    r"(?<![0-9])(?:[0-9]{16,19}|[0-9]{4}(?P<s>[ \-])[0-9]{4}(?P=s)[0-9]{4}(?P=s)[0-9]{4}(?:(?P=s)[0-9]{1,3})?)(?![0-9])")
 _FULL_WIDTH_NUMBER = str.maketrans("０１２３４５６７８９＋－", "0123456789+-")
 
 
@@ -267,7 +270,17 @@ def mask_pii(text: Optional[str]) -> str:
 
 def _masked_card(match: "re.Match[str]") -> str:
     digits = "".join(ch for ch in match.group(0) if ch.isdigit())
+    if match.group("s") and not _luhn_valid(digits):
+        return match.group(0)
     return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
+
+
+def _luhn_valid(digits: str) -> bool:
+    total = 0
+    for index, digit in enumerate(reversed(digits)):
+        value = int(digit) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
 
 
 _NUMERAL = r"[0-9]{1,2}|[零〇一二两三四五六七八九十]{1,3}"

@@ -13,24 +13,18 @@ already installs). Trains in seconds where DIET took most of the 25 minutes a tr
 """
 
 import logging
-from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+from typing import Any, Dict, List, Sequence, Text, Tuple
 
-import joblib
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.chinese import fingerprint_of
+from components.persisted import JoblibComponent
 
 logger = logging.getLogger(__name__)
-
-MODEL_FILE = "char_crf.joblib"
 OUTSIDE = "O"
 Span = Tuple[int, int, Text]
 
@@ -104,54 +98,12 @@ def _token_offsets(message: Message) -> List[Tuple[int, int]]:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
-class CharCRFEntityExtractor(GraphComponent):
-    @classmethod
-    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
-        # Rasa fingerprints config and inputs, not code: an edit here retrains this component.
-        return fingerprint_of(Path(__file__))
+class CharCRFEntityExtractor(JoblibComponent):
+    MODEL_FILE = "char_crf.joblib"
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"entities": ["platform"], "window": 2, "c1": 0.05, "c2": 0.05, "max_iterations": 100}
-
-    def __init__(
-        self,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        crf: Optional[Any] = None,
-    ) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self.crf = crf
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "CharCRFEntityExtractor":
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> "CharCRFEntityExtractor":
-        crf = None
-        try:
-            with model_storage.read_from(resource) as directory:
-                crf = joblib.load(directory / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
-            logger.warning("CharCRFEntityExtractor has no trained model; it finds no entities.")
-        return cls(config, model_storage, resource, crf)
 
     def _features(self, message: Message) -> List[Dict[Text, Any]]:
         return char_features(message.get(TEXT) or "", _token_offsets(message), self.config["window"])
@@ -171,25 +123,23 @@ class CharCRFEntityExtractor(GraphComponent):
         if not any(label != OUTSIDE for sequence in labels for label in sequence):
             logger.warning("CharCRFEntityExtractor: no annotated %s in the training data.", sorted(wanted))
             return self._resource
-        self.crf = sklearn_crfsuite.CRF(
+        self.model = sklearn_crfsuite.CRF(
             algorithm="lbfgs", c1=self.config["c1"], c2=self.config["c2"],
             max_iterations=self.config["max_iterations"], all_possible_transitions=True,
         )
-        self.crf.fit(sequences, labels)
-        with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(self.crf, directory / MODEL_FILE)
-        return self._resource
+        self.model.fit(sequences, labels)
+        return self.persist()
 
     def process(self, messages: List[Message]) -> List[Message]:
-        if self.crf is None:
+        if self.model is None:
             return messages
         for message in messages:
             text = message.get(TEXT) or ""
             if not text:
                 continue
             features = self._features(message)
-            labels = self.crf.predict_single(features)
-            marginals = self.crf.predict_marginals_single(features)
+            labels = self.model.predict_single(features)
+            marginals = self.model.predict_marginals_single(features)
             found = []
             for start, end, entity in spans_of(labels):
                 confidence = min(marginals[i][labels[i]] for i in range(start, end))

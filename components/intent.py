@@ -12,24 +12,18 @@ most of the 25 minutes a full training took.
 """
 
 import logging
-from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Text
+from typing import Any, Dict, List, Sequence, Text
 
-import joblib
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.chinese import fingerprint_of
+from components.persisted import JoblibComponent
 
 logger = logging.getLogger(__name__)
-
-MODEL_FILE = "ngram_intent.joblib"
 
 
 def word_ngrams(words: Sequence[Text]) -> List[Text]:
@@ -77,54 +71,12 @@ class NgramModel:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class NgramIntentClassifier(GraphComponent):
-    @classmethod
-    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
-        # Rasa fingerprints config and inputs, not code: an edit here retrains this component.
-        return fingerprint_of(Path(__file__))
+class NgramIntentClassifier(JoblibComponent):
+    MODEL_FILE = "ngram_intent.joblib"
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"C": 20.0, "char_ngrams": [1, 3], "max_iter": 1000, "random_seed": 42, "ranking_length": 10}
-
-    def __init__(
-        self,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        model: Optional[NgramModel] = None,
-    ) -> None:
-        self.config = {**self.get_default_config(), **config}
-        self._model_storage = model_storage
-        self._resource = resource
-        self.model = model
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "NgramIntentClassifier":
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def load(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> "NgramIntentClassifier":
-        model = None
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = joblib.load(directory / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
-            logger.warning("NgramIntentClassifier has no trained model; messages get no intent from it.")
-        return cls(config, model_storage, resource, model)
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
@@ -134,9 +86,7 @@ class NgramIntentClassifier(GraphComponent):
         self.model = NgramModel(self.config)
         self.model.fit([e.get(TEXT) for e in examples], [_tokens(e) for e in examples],
                        [e.get(INTENT) for e in examples])
-        with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(self.model, directory / MODEL_FILE)
-        return self._resource
+        return self.persist()
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self.model is None or not messages:

@@ -6,7 +6,9 @@ lone surrogate in the sender stopped the server (the tracker store could not enc
 client chose its `input_channel` (so it could pass for WeChat). Here a POST to /webhook must be a
 JSON object with a valid `sender` and a string `message`, else 400 with a JSON `error`; the
 message is cleaned of what cannot be stored; one over the length limit is answered in Chinese
-and not processed; the input channel is always `rest` and `metadata` only an object.
+and not processed; the input channel is always `rest` and `metadata` only an object. A turn that
+fails or says nothing is answered by the channel (`answered`: the crisis lines first when the
+message needs them).
 
 The REST channel is for trusted server-to-server use: whoever can reach it can speak as any
 sender (README "Security").
@@ -19,7 +21,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from connectors.inbound import Limits, Refused, check_sender, clean_message, too_long
+from connectors.inbound import Limits, Refused, answered, check_sender, clean_message, too_long
 
 
 class ValidatedRestInput(RestInput):
@@ -66,7 +68,7 @@ class ValidatedRestInput(RestInput):
         return None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        webhook = super().blueprint(answered(on_new_message))
 
         @webhook.middleware("request")
         async def check(request: Request) -> Optional[response.HTTPResponse]:

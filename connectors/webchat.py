@@ -26,7 +26,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from connectors.inbound import Limits, Refused, clean_message, issued_session_id, too_long
+from connectors.inbound import Limits, Refused, answered, clean_message, issued_session_id, too_long
 
 logger = logging.getLogger(__name__)
 
@@ -71,12 +71,16 @@ def plain_text(text: Text) -> Text:
 
 
 class WebChatOutput(SocketIOOutput):
-    """Rasa's socket.io output with the bot's text markdown-escaped."""
+    """Rasa's socket.io output with the bot's text markdown-escaped; `sent` tells whether the
+    turn said anything (connectors/inbound.py `answered`)."""
+
+    sent = False
 
     async def _send_message(self, socket_id: Text, message: Any) -> None:
         if isinstance(message, dict) and isinstance(message.get("text"), str):
             message = {**message, "text": plain_text(message["text"])}
         await super()._send_message(socket_id, message)
+        self.sent = True
 
 
 class WebChatInput(SocketIOInput):
@@ -114,6 +118,7 @@ class WebChatInput(SocketIOInput):
         # disconnect handlers. We keep the server, replace the two handlers below and attach it
         # through our own blueprint: Rasa's answers "/" with a JSON health check, ours the page.
         super().blueprint(on_new_message)
+        on_new_message = answered(on_new_message)
         sio = self.sio
         webchat = SocketBlueprint(sio, self.socketio_path, "webchat", __name__)
 
@@ -134,8 +139,10 @@ class WebChatInput(SocketIOInput):
         async def user_message(sid: Text, data: Any) -> None:
             data = data if isinstance(data, dict) else {}
             if self.session_persistence:
-                if not issued_session_id(data.get("session_id")):
-                    logger.warning("socket.io: message without an issued session_id ignored (no session_request?)")
+                # Only the session this socket asked for (session_request put it in that room):
+                # another socket cannot speak in someone's conversation by sending its id.
+                if not issued_session_id(data.get("session_id")) or data["session_id"] not in sio.rooms(sid, namespace=self.namespace):
+                    logger.warning("socket.io: message ignored: not this socket's session (no session_request?)")
                     return
                 sender_id = data["session_id"]
             else:

@@ -24,6 +24,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from connectors.inbound import answered
 from connectors.wechat_api import WeChatApi
 from connectors.wechat_protocol import (
     MAX_BODY_BYTES, MESSAGES, REPLAY_WINDOW_S, Inbound, Pending, Rejected, Settings, chosen,
@@ -163,11 +164,8 @@ class WeChatInput(InputChannel):
         self.pending.pop(sender, None)  # a new message: parts of an older reply are stale
         text = chosen(text, self.options.pop(sender, [])) or text
         collector = CollectingOutputChannel()
-        try:
-            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
-        except Exception:  # the user gets a message, the log gets the details
-            logger.exception("%s: the bot turn failed", self.name())
-            return MESSAGES["error"]
+        # A failed or silent turn is answered (the crisis lines first where needed), never lost.
+        await answered(on_new_message)(UserMessage(text, collector, sender, input_channel=self.name()))
         reply, payloads = render(collector.messages)
         if payloads:
             self.options[sender] = payloads

@@ -38,6 +38,7 @@ def _loopback(host: str) -> bool:
 def create_app(token: str):
     from rasa_sdk.endpoint import create_app as create_sdk_app
     from sanic import response
+    from sanic.exceptions import SanicException
     from sanic.request import Request
 
     app = create_sdk_app("actions", cors_origins=None)
@@ -52,8 +53,12 @@ def create_app(token: str):
         return None
 
     # rasa-sdk's handler answers with the request body (the tracker: names, numbers) and logs it.
+    # Here the log names the action and has the traceback; the answer has neither.
     async def failed(request: Request, exception: Exception) -> response.HTTPResponse:
-        logger.error("action request failed: %s", type(exception).__name__)
+        if isinstance(exception, SanicException):  # 404, malformed JSON …: their own status
+            return response.json({"error": type(exception).__name__}, status=exception.status_code)
+        body = request.json if isinstance(request.json, dict) else {}
+        logger.error("action %r failed", body.get("next_action"), exc_info=exception)
         return response.json({"error": "the action failed"}, status=500)
 
     app.error_handler.add(Exception, failed)

@@ -65,3 +65,9 @@ def test_it_will_not_start_without_a_secret(monkeypatch, capsys):
     monkeypatch.setenv("ACTION_SERVER_TOKEN", "short")
     assert action_server.main(["--port", "1"]) == 2
     assert "ACTION_SERVER_TOKEN" in capsys.readouterr().err
+
+
+def test_malformed_json_and_unknown_paths_keep_their_own_status(server):
+    auth = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    assert requests.post(server + "/webhook", data=b"{not json", headers=auth, timeout=10).status_code == 400
+    assert requests.get(server + "/nowhere", headers=auth, timeout=10).status_code == 404

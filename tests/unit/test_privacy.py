@@ -128,7 +128,7 @@ async def test_nothing_is_deleted_without_a_confirmation_asked_for(tracker_facto
     assert len(store.cases_for("alice")) == 1
 
 
-@pytest.mark.parametrize("text", ["删除案件TS-2611-7K3Q", "删除案件 ts 2611 7k3qx", "删除案件TS26117K3QXX"])
+@pytest.mark.parametrize("text", ["删除案件TS-2611-7K3Q", "删除案件 ts 2611 7k3qx", "删除案件TS26117K3QXX", "删除案件2611-7K3QX"])
 async def test_a_mistyped_case_number_deletes_nothing(tracker_factory, dispatcher, domain, case_db, text):
     """Asked about everything, the user answers with a case number the regex cannot read: it
     used to count as 「删除我的信息」 again and deleted both cases."""

@@ -96,3 +96,29 @@ def test_the_channel_is_always_rest_and_metadata_only_an_object(rest):
 def test_limits_come_from_credentials_with_defaults():
     assert ValidatedRestInput.from_credentials(None).limits == Limits(2000, 128)
     assert ValidatedRestInput.from_credentials({"max_message_chars": "300"}).limits == Limits(300, 128)
+
+
+class BrokenBot:
+    """A turn that fails (the action server down inside a form) or says nothing."""
+
+    def __init__(self, silent: bool = False) -> None:
+        self.silent = silent
+
+    async def __call__(self, message: UserMessage) -> None:
+        if not self.silent:
+            raise RuntimeError("Failed to execute custom action 'validate_negotiation_form'")
+
+
+@pytest.mark.parametrize("silent", [False, True])
+def test_a_failed_or_silent_turn_is_answered_and_a_crisis_gets_the_lines_first(silent):
+    from connectors.inbound import _response_text
+
+    with serve(ValidatedRestInput(), BrokenBot(silent)) as url:
+        plain = _post(url + "webhook", json.dumps({"sender": "me", "message": "五万"}).encode()).json()
+        crisis = _post(url + "webhook", json.dumps({"sender": "me", "message": "我不想活了"}).encode()).json()
+        command = _post(url + "webhook", json.dumps({"sender": "me", "message": "/restart"}).encode()).json()
+    # An intent given directly may be answered by nothing; only a failure is apologised for.
+    assert [m["text"] for m in plain] == [MESSAGES["error"]]
+    assert [m["text"] for m in crisis] == [_response_text("utter_crisis_help"), MESSAGES["error"]]
+    assert "12356" in crisis[0]["text"]
+    assert command == ([] if silent else [{"recipient_id": "me", "text": MESSAGES["error"]}])

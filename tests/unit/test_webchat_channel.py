@@ -162,6 +162,16 @@ async def test_a_session_id_the_server_did_not_issue_is_neither_resumed_nor_hear
     assert heard == []
 
 
+async def test_another_socket_cannot_speak_in_a_session_it_did_not_ask_for(async_server, heard):
+    _, sio = channel(WebChatInput, heard)
+    await sio.connect_client("eio-victim")
+    await sio.client_emits("eio-victim", "session_request", {"session_id": S1})
+    await sio.connect_client("eio-other")
+    await sio.client_emits("eio-other", "user_uttered", {"message": "删除我的信息", "session_id": S1})
+    assert heard == []
+    assert not [event for event in sio.events("eio-victim") if event[0] == "bot_uttered"]
+
+
 async def test_the_message_is_cleaned_and_one_over_the_limit_answered_not_processed(async_server, heard):
     webchat, sio = channel(WebChatInput, heard)
     await sio.connect_client("eio-1")
