@@ -1,6 +1,7 @@
 # Sourced by the other scripts: runtime configuration with defaults. Any variable already set
 # in the environment wins, so `RASA_PORT=5006 make run` or a PostgreSQL TRACKER_DB_URL work.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export BORROWER_ROOT="$ROOT"  # for deploy/supervisord.conf
 export RASA_TELEMETRY_ENABLED=false
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}"

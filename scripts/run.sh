@@ -21,11 +21,16 @@ if [ "$mode" = wechat-sim ]; then
   export WECHAT_API_BASE="http://127.0.0.1:$FAKE_API_PORT"
 fi
 
-pids=()
+# Both servers under supervisord (deploy/supervisord.conf): a crashed one is restarted, one
+# dying never stops the other. `make shell` supervises the action server only.
+export RASA_AUTOSTART=true
+[ "$mode" = shell ] && RASA_AUTOSTART=false
+supervisord -c deploy/supervisord.conf &
+supervisor=$!
 stop_all() {
   trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  kill -TERM "$supervisor" 2>/dev/null || true  # stops both servers, then itself
+  wait "$supervisor" 2>/dev/null || true
 }
 trap stop_all EXIT
 trap 'exit 130' INT TERM
@@ -33,14 +38,12 @@ trap 'exit 130' INT TERM
 wait_for() {  # url, name, seconds
   local deadline=$(( $(date +%s) + $3 ))
   until curl -fsS -o /dev/null "$1" 2>/dev/null; do
-    if [ "$(date +%s)" -gt "$deadline" ]; then echo "$2 did not start within $3 s" >&2; exit 1; fi
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "$2 exited" >&2; exit 1; }; done
+    if [ "$(date +%s)" -gt "$deadline" ]; then echo "$2 did not start within $3 s (see var/*.log)" >&2; exit 1; fi
+    kill -0 "$supervisor" 2>/dev/null || { echo "supervisord exited (see var/supervisord.log)" >&2; exit 1; }
     sleep 1
   done
 }
 
-python scripts/action_server.py --port "$ACTION_PORT" > "$BORROWER_VAR_DIR/actions.log" 2>&1 &
-pids+=($!)
 wait_for "http://127.0.0.1:$ACTION_PORT/health" "action server" 120
 echo "action server: http://localhost:$ACTION_PORT (log: var/actions.log)"
 
@@ -49,9 +52,6 @@ if [ "$mode" = shell ]; then
   exit 0
 fi
 
-rasa run --model "$MODEL_PATH" --interface "$RASA_INTERFACE" --port "$RASA_PORT" --credentials credentials.yml \
-  --endpoints endpoints.yml > "$BORROWER_VAR_DIR/rasa.log" 2>&1 &
-pids+=($!)
 wait_for "http://127.0.0.1:$RASA_PORT/" "Rasa server" 300
 if [ "$mode" = wechat-sim ]; then
   python -m connectors.wechat_sim --url "http://127.0.0.1:$RASA_PORT/webhooks/wechat/" \
@@ -65,8 +65,7 @@ Talk to it:
   curl -s localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
        -d '{"sender": "me", "message": "我要投诉平安普惠乱收费"}'
 Website widget: http://localhost:$RASA_PORT/webhooks/socketio/
+Servers: supervisorctl -c deploy/supervisord.conf status (a crashed server is restarted)
 Ctrl-C stops both servers.
 MSG
-wait -n "${pids[@]}"
-echo "a server stopped; see var/*.log" >&2
-exit 1
+wait "$supervisor"

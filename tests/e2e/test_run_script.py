@@ -1,5 +1,6 @@
-"""`make run` (scripts/run.sh serve): starts both servers, answers, prints the website widget's
-URL, which serves the page, and Ctrl-C leaves nothing."""
+"""`make run` (scripts/run.sh serve): starts both servers under supervisord, on loopback only,
+answers, prints the website widget's URL, which serves the page, restarts a crashed action
+server, and Ctrl-C leaves nothing."""
 
 import os
 import signal
@@ -9,7 +10,8 @@ import time
 import pytest
 import requests
 
-from tests.support.servers import ROOT, START_TIMEOUT_S, free_port, run_script_env
+from connectors.wechat_protocol import MESSAGES
+from tests.support.servers import BIN, ROOT, START_TIMEOUT_S, free_port, run_script_env
 
 pytestmark = pytest.mark.e2e
 
@@ -32,6 +34,20 @@ def listening_addresses(port: int) -> set:
             if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
                 found.add(address)
     return found
+
+
+def _supervised_pid(env, program: str) -> int:
+    """The pid supervisord reports for `program` (0: not running)."""
+    result = subprocess.run([str(BIN / "supervisorctl"), "-c", "deploy/supervisord.conf", "pid", program],
+                            cwd=ROOT, env={**env, "RASA_AUTOSTART": "true"}, capture_output=True, text=True, timeout=30)
+    return int(result.stdout.strip()) if result.stdout.strip().isdigit() else 0
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).ok
+    except requests.RequestException:
+        return False
 
 
 LOOPBACK = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1, ::1 as /proc writes them
@@ -59,6 +75,23 @@ def test_run_script_serves_and_ctrl_c_stops_everything(tmp_path, trained_model):
         for port in (rasa_port, action_port):  # closed by default: loopback only
             addresses = listening_addresses(port)
             assert addresses and addresses <= LOOPBACK, (port, addresses)
+
+        # A crashed action server is restarted by the supervisor; Rasa never stopped.
+        crashed = _supervised_pid(env, "actions")
+        os.kill(crashed, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            restarted = _supervised_pid(env, "actions")
+            if restarted not in (0, crashed) and _healthy(f"http://127.0.0.1:{action_port}/health"):
+                break
+            time.sleep(1)
+        else:
+            pytest.fail("the action server was not restarted")
+        again = requests.post(
+            f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
+            json={"sender": "run-script-2", "message": "催收半夜打电话骚扰我"}, timeout=60,
+        ).json()
+        assert again and MESSAGES["error"] not in again[0]["text"]
         widget_url = f"http://localhost:{rasa_port}/webhooks/socketio/"
         assert f"Website widget: {widget_url}" in output.read_text()
         page = requests.get(widget_url.replace("localhost", "127.0.0.1"), timeout=10)
