@@ -23,6 +23,8 @@ fi
 
 # Both servers under supervisord (deploy/supervisord.conf): a crashed one is restarted, one
 # dying never stops the other. `make shell` supervises the action server only.
+# What they create — the SQLite databases, logs, the key file — is readable by the owner only.
+umask 077
 export RASA_AUTOSTART=true
 [ "$mode" = shell ] && RASA_AUTOSTART=false
 supervisord -c deploy/supervisord.conf &

@@ -76,6 +76,10 @@ def test_run_script_serves_and_ctrl_c_stops_everything(tmp_path, trained_model):
             addresses = listening_addresses(port)
             assert addresses and addresses <= LOOPBACK, (port, addresses)
 
+        # Conversations, cases and logs are the owner's only.
+        for name in ("tracker.db", "rasa.log", "actions.log"):
+            assert (tmp_path / name).stat().st_mode & 0o077 == 0, name
+
         # A crashed action server is restarted by the supervisor; Rasa never stopped.
         crashed = _supervised_pid(env, "actions")
         os.kill(crashed, signal.SIGKILL)
