@@ -57,8 +57,11 @@ def create_app(token: str):
     async def failed(request: Request, exception: Exception) -> response.HTTPResponse:
         if isinstance(exception, SanicException):  # 404, malformed JSON …: their own status
             return response.json({"error": type(exception).__name__}, status=exception.status_code)
-        body = request.json if isinstance(request.json, dict) else {}
-        logger.error("action %r failed", body.get("next_action"), exc_info=exception)
+        try:
+            action = request.json.get("next_action") if isinstance(request.json, dict) else None
+        except SanicException:  # a body that is no JSON (a deflated one, say)
+            action = None
+        logger.error("action %r failed", action, exc_info=exception)
         return response.json({"error": "the action failed"}, status=500)
 
     app.error_handler.add(Exception, failed)
