@@ -73,6 +73,9 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
     parser.add_argument("--host", default=os.environ.get("SANIC_HOST", "127.0.0.1"))
     args = parser.parse_args(argv)
+    from borrower.logmask import install
+
+    install()  # no phone, ID or card number in the log, whatever an action or the SDK logs
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s - %(message)s")
     token = os.environ.get("ACTION_SERVER_TOKEN", "")
     if len(token) < 16:

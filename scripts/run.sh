@@ -50,7 +50,7 @@ wait_for "http://127.0.0.1:$ACTION_PORT/health" "action server" 120
 echo "action server: http://localhost:$ACTION_PORT (log: var/actions.log)"
 
 if [ "$mode" = shell ]; then
-  rasa shell --model "$MODEL_PATH" --interface "$RASA_INTERFACE" --endpoints endpoints.yml
+  python scripts/rasa_server.py shell --model "$MODEL_PATH" --interface "$RASA_INTERFACE" --endpoints endpoints.yml
   exit 0
 fi
 

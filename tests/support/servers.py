@@ -10,7 +10,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Callable, Dict, Iterator, List, Optional
 
 import requests
 
@@ -57,6 +57,11 @@ class Servers:
     work: Path
     pids: Dict[str, int] = field(default_factory=dict)
     ready_after_s: Dict[str, float] = field(default_factory=dict)
+    starter: Optional[Callable[[str], None]] = None  # starts a server again, as a supervisor would
+
+    def restart(self, name: str) -> None:
+        """Starts `name` ("actions" or "rasa") again after a test killed it, and waits until ready."""
+        self.starter(name)
 
     def say(self, sender: str, message: str) -> List[dict]:
         response = requests.post(
@@ -131,7 +136,8 @@ def running_servers(work: Path, model: Path = None, extra_env: Dict[str, str] = 
     }
     commands = {
         "actions": [sys.executable, str(ROOT / "scripts" / "action_server.py"), "--port", str(action_port)],
-        "rasa": [str(BIN / "rasa"), "run", "--model", str(model), "--interface", "127.0.0.1", "--port", str(rasa_port),
+        "rasa": [str(BIN / "python"), str(ROOT / "scripts" / "rasa_server.py"), "run", "--model", str(model),
+                 "--interface", "127.0.0.1", "--port", str(rasa_port),
                  "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
     }
     health = {
@@ -140,14 +146,23 @@ def running_servers(work: Path, model: Path = None, extra_env: Dict[str, str] = 
     }
     processes: Dict[str, subprocess.Popen] = {}
     servers = Servers(f"http://127.0.0.1:{rasa_port}", env["CASES_DB_URL"], env["TRACKER_DB_URL"], work)
+
+    def launch(name: str) -> None:
+        log = (work / f"{name}.log").open("a")
+        processes[name] = subprocess.Popen(
+            commands[name], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        servers.pids[name] = processes[name].pid
+
+    def start_again(name: str) -> None:
+        _stop(processes[name])
+        launch(name)
+        servers.ready_after_s[name] = _wait(health[name], processes[name], work / f"{name}.log")
+
+    servers.starter = start_again
     try:
-        for name, args in commands.items():
-            log = (work / f"{name}.log").open("w")
-            processes[name] = subprocess.Popen(
-                args, cwd=ROOT, env=env, stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True,
-            )
-            servers.pids[name] = processes[name].pid
+        for name in commands:
+            launch(name)
         for name, process in processes.items():
             servers.ready_after_s[name] = _wait(health[name], process, work / f"{name}.log")
         yield servers
