@@ -54,6 +54,14 @@ def case_store() -> CaseStore:
     return _store
 
 
+def owner_of(tracker: Tracker) -> str:
+    """The channel identity the conversation's cases belong to: "<channel>:<sender id>". A sender
+    id is only as trustworthy as its channel (WeChat signs its openids, the widget issues its
+    session ids, the REST channel is for trusted servers), so the same id arriving on another
+    channel is another person."""
+    return f"{tracker.get_latest_input_channel() or 'unknown'}:{tracker.sender_id}"
+
+
 def last_completed_form(tracker: Tracker) -> Optional[str]:
     for event in reversed(tracker.events):
         if event.get("event") == "active_loop" and event.get("name") in FORM_CATEGORY:
@@ -133,12 +141,12 @@ class ActionRecordCase(Action):
         last4 = phone_last4(tracker)
         try:
             # Another harassment report against the same lender is a new incident of the open case.
-            ongoing = (case_store().open_case(tracker.sender_id, category, fields["platform"])
+            ongoing = (case_store().open_case(owner_of(tracker), category, fields["platform"])
                        if category == "harassment" else None)
             if ongoing:
                 record = case_store().add_incident(ongoing.case_number, fields["incidents"][0])
             else:
-                record = case_store().create_case(tracker.sender_id, category, phone_last4=last4, **fields)
+                record = case_store().create_case(owner_of(tracker), category, phone_last4=last4, **fields)
         except (SQLAlchemyError, OSError, RuntimeError):
             # The answers stay in the slots, so the next attempt can save them.
             logger.exception("could not save a %s case", category)
@@ -166,9 +174,9 @@ def cases_asked_about(tracker: Tracker) -> Tuple[Optional[str], List[CaseRecord]
     when it is theirs (none when it is not), else all of theirs, oldest first."""
     number = mentioned_case_number(tracker)
     if number:
-        found = case_store().find(number, tracker.sender_id)
+        found = case_store().find(number, owner_of(tracker))
         return number, [found] if found else []
-    return None, case_store().cases_for(tracker.sender_id)
+    return None, case_store().cases_for(owner_of(tracker))
 
 
 def show_cases(dispatcher: CollectingDispatcher, cases: List[CaseRecord], one: bool) -> None:
@@ -207,7 +215,7 @@ class ActionCaseStatus(Action):
             dispatcher.utter_message(response="utter_case_store_unavailable")
             return []
         if number and not cases:
-            if (tracker.get_slot(ATTEMPTS_SLOT) or 0) >= MAX_ATTEMPTS:
+            if verification_refused(tracker):
                 dispatcher.utter_message(response="utter_verification_refused")
                 return [SlotSet(VERIFY_SLOT, None)]
             dispatcher.utter_message(response="utter_ask_case_verification", case_number=number)
@@ -233,6 +241,37 @@ def digits_given(text: Optional[Text]) -> Optional[str]:
     return found[-1] if len(found) == 1 else None
 
 
+def verified_case(dispatcher: CollectingDispatcher, tracker: Tracker,
+                  not_verified: Text = "utter_case_not_verified") -> Tuple[Optional[CaseRecord], List[EventType]]:
+    """The case awaiting verification (VERIFY_SLOT) when the message gives the right last four
+    phone digits, with the events that end the verification; on a failure the reason is said
+    (`not_verified` for wrong digits, an unknown number or a case without a phone alike)."""
+    number = tracker.get_slot(VERIFY_SLOT)
+    if not number:
+        dispatcher.utter_message(response="utter_no_verification_pending")
+        return None, []
+    digits = digits_given(tracker.latest_message.get("text"))
+    if digits is None:
+        dispatcher.utter_message(response="utter_verification_no_digits")
+        return None, [SlotSet(VERIFY_SLOT, None)]
+    attempts = int(tracker.get_slot(ATTEMPTS_SLOT) or 0) + 1
+    try:
+        case = case_store().verify(number, digits, owner_of(tracker))
+    except (SQLAlchemyError, OSError):
+        logger.exception("could not verify a case number")
+        dispatcher.utter_message(response="utter_case_store_unavailable")
+        return None, [SlotSet(VERIFY_SLOT, None)]
+    if case is None:
+        dispatcher.utter_message(response=not_verified)
+        return None, [SlotSet(VERIFY_SLOT, None), SlotSet(ATTEMPTS_SLOT, float(attempts))]
+    return case, [SlotSet(VERIFY_SLOT, None), SlotSet(ATTEMPTS_SLOT, 0.0)]
+
+
+def verification_refused(tracker: Tracker) -> bool:
+    """Too many failed verifications in this conversation to ask for another."""
+    return (tracker.get_slot(ATTEMPTS_SLOT) or 0) >= MAX_ATTEMPTS
+
+
 class ActionVerifyCase(Action):
     """The answer to utter_ask_case_verification: the case is shown when the digits match. Wrong
     digits, an unknown number and a case without a phone get the same answer."""
@@ -243,23 +282,7 @@ class ActionVerifyCase(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        number = tracker.get_slot(VERIFY_SLOT)
-        if not number:
-            dispatcher.utter_message(response="utter_no_verification_pending")
-            return []
-        digits = digits_given(tracker.latest_message.get("text"))
-        if digits is None:
-            dispatcher.utter_message(response="utter_verification_no_digits")
-            return [SlotSet(VERIFY_SLOT, None)]
-        attempts = int(tracker.get_slot(ATTEMPTS_SLOT) or 0) + 1
-        try:
-            case = case_store().verify(number, digits)
-        except (SQLAlchemyError, OSError):
-            logger.exception("could not verify a case number")
-            dispatcher.utter_message(response="utter_case_store_unavailable")
-            return [SlotSet(VERIFY_SLOT, None)]
-        if case is None:
-            dispatcher.utter_message(response="utter_case_not_verified")
-            return [SlotSet(VERIFY_SLOT, None), SlotSet(ATTEMPTS_SLOT, float(attempts))]
-        show_cases(dispatcher, [case], one=True)
-        return [SlotSet(VERIFY_SLOT, None), SlotSet(ATTEMPTS_SLOT, 0.0)]
+        case, events = verified_case(dispatcher, tracker)
+        if case is not None:
+            show_cases(dispatcher, [case], one=True)
+        return events

@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.cases import case_store
+from actions.cases import VERIFY_SLOT, case_store, owner_of, verification_refused, verified_case
 from actions.contact import Contact, contact_for_letter, contact_given
 from actions.slots import known, loan_type_id, number, region
 from borrower.advice import RepaymentPlans, complaint_ladder, letter_rules
@@ -111,10 +111,10 @@ class ActionDraftComplaint(Action):
         return [SlotSet("case_draft", letter)]
 
 
-def latest_recorded_letter(sender_id: Text) -> Optional[CaseRecord]:
+def latest_recorded_letter(owner: Text) -> Optional[CaseRecord]:
     """The user's newest recorded case that has a letter (recording clears the draft slot)."""
     try:
-        cases = [case for case in case_store().cases_for(sender_id) if case.draft]
+        cases = [case for case in case_store().cases_for(owner) if case.draft]
     except (SQLAlchemyError, OSError):
         logger.exception("could not read the recorded letters")
         return None
@@ -136,7 +136,8 @@ def stored_contact(case: Optional[CaseRecord]) -> Contact:
 class ActionIncludeContactDetails(Action):
     """The user asked for their full phone / ID number in the letter: the last letter again with
     the numbers in full — those of their latest message (or earlier ones of this turn's tracker),
-    else those kept with the case from an earlier request. Numbers given for a recorded case's
+    else those kept with the case from an earlier request, once the phone's last four digits are
+    confirmed (action_verify_contact). Numbers given for a recorded case's
     letter are kept with it, encrypted (borrower/secret.py), so the user can ask again later;
     the stored letter itself stays masked."""
 
@@ -147,22 +148,44 @@ class ActionIncludeContactDetails(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         draft = known(tracker, "case_draft")
-        case = None if draft else latest_recorded_letter(tracker.sender_id)
+        case = None if draft else latest_recorded_letter(owner_of(tracker))
         if case is not None:
             draft = case.draft
         if not draft:
             dispatcher.utter_message(response="utter_no_letter_yet")
-            return []
+            return [SlotSet(VERIFY_SLOT, None)]
         contact = contact_given(tracker)
-        if contact and case is not None:
+        if not contact and stored_contact(case):
+            # Kept numbers are shown in full only to whoever proves they know the phone: a sender
+            # id alone is no proof (on a server-to-server channel anyone can claim one).
+            if verification_refused(tracker):
+                dispatcher.utter_message(response="utter_verification_refused")
+                return [SlotSet(VERIFY_SLOT, None)]
+            dispatcher.utter_message(response="utter_ask_contact_verification")
+            return [SlotSet(VERIFY_SLOT, case.case_number)]
+        if not contact:
+            dispatcher.utter_message(response="utter_ask_contact_numbers")
+            return [SlotSet(VERIFY_SLOT, None)]
+        if case is not None:
             try:
                 case_store().store_contact(case.case_number, {"phone": contact.phone, "id_number": contact.id_number})
             except (SQLAlchemyError, OSError):
                 logger.exception("could not keep the contact numbers with case %s", case.case_number)
-        elif not contact:
-            contact = stored_contact(case)
-        if not contact:
-            dispatcher.utter_message(response="utter_ask_contact_numbers")
-            return []
         send_letter(dispatcher, "utter_letter_full_contact", with_contact(draft, contact))
-        return []
+        return [SlotSet(VERIFY_SLOT, None)]
+
+
+class ActionVerifyContact(Action):
+    """The answer to utter_ask_contact_verification: the recorded letter with the kept numbers in
+    full, once the last four digits of the phone match."""
+
+    def name(self) -> Text:
+        return "action_verify_contact"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        case, events = verified_case(dispatcher, tracker, not_verified="utter_contact_not_verified")
+        if case is not None and case.draft:
+            send_letter(dispatcher, "utter_letter_full_contact", with_contact(case.draft, stored_contact(case)))
+        return events

@@ -17,7 +17,7 @@ from rasa_sdk.events import ActionExecuted, EventType, FollowupAction, SessionSt
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.cases import case_store, cases_asked_about, remind_overdue
+from actions.cases import case_store, cases_asked_about, owner_of, remind_overdue
 from borrower.casestore import FINISHED, CaseError, CaseRecord
 from borrower.knowledge import knowledge
 from borrower.lexicon import lexicon
@@ -142,7 +142,7 @@ class ActionSessionStart(Action):
         if domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
             events.extend(self._slots(tracker))
         try:
-            remind_overdue(dispatcher, case_store().overdue_cases(tracker.sender_id, date.today()))
+            remind_overdue(dispatcher, case_store().overdue_cases(owner_of(tracker), date.today()))
         except (SQLAlchemyError, OSError):
             # A reminder is a courtesy: the session starts without it.
             logger.exception("could not check overdue cases at session start")

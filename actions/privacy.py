@@ -20,7 +20,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.cases import case_store, mentioned_case_number
+from actions.cases import case_store, mentioned_case_number, owner_of
 from borrower.casestore import case_number_like
 from borrower.privacy import DELETED_SLOT
 
@@ -50,8 +50,8 @@ class ActionConfirmDelete(Action):
         target = _asked_for(tracker)
         try:
             if target == ALL:
-                count = len(case_store().cases_for(tracker.sender_id))
-            elif case_store().find(target, tracker.sender_id) is None:
+                count = len(case_store().cases_for(owner_of(tracker)))
+            elif case_store().find(target, owner_of(tracker)) is None:
                 dispatcher.utter_message(response="utter_delete_case_not_found", case_number=target)
                 return [SlotSet(TARGET_SLOT, None)]
         except (SQLAlchemyError, OSError):
@@ -87,9 +87,9 @@ class ActionDeleteMyData(Action):
             return [SlotSet(TARGET_SLOT, None)]
         try:
             if target == ALL:
-                count = case_store().delete_for(tracker.sender_id)
+                count = case_store().delete_for(owner_of(tracker))
             else:
-                deleted = case_store().delete_case(target, tracker.sender_id)
+                deleted = case_store().delete_case(target, owner_of(tracker))
         except (SQLAlchemyError, OSError):
             # Nothing is deleted, the conversation included, so the user can simply ask again.
             logger.exception("could not delete cases")

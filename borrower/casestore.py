@@ -49,9 +49,12 @@ _NEXT_STATUSES = {
 # Where a case waits for a body's reply; a new submission (the next step up) is allowed from there.
 WAITING = ("submitted", "awaiting_reply")
 FINISHED = ("resolved", "closed")
-# Verification of a case number asked from another identity: after this many wrong answers the
-# case cannot be verified for a day (10,000 possible last four digits).
+# Verification of a case number asked from another identity (10,000 possible last four digits):
+# after MAX_VERIFY_FAILURES wrong answers that identity cannot verify the case for a day; after
+# MAX_CASE_VERIFY_FAILURES wrong answers from all identities, nobody can (the owner's own
+# identity still sees it). A stranger's guesses then have at most a 0.3 % chance a day.
 MAX_VERIFY_FAILURES = 5
+MAX_CASE_VERIFY_FAILURES = 30
 VERIFY_LOCK = timedelta(days=1)
 # History note on the statuses a user update passes through on its way (staff read it in the CLI).
 INTERMEDIATE_NOTE = "随后续进展补记"
@@ -95,7 +98,9 @@ class Case(Base):
 
     id = Column(Integer, primary_key=True)
     case_number = Column(String(20), unique=True, nullable=False)
-    sender_id = Column(String(255), index=True, nullable=False)  # the channel identity that owns it
+    # The channel identity that owns it, "<channel>:<sender id>" (actions/identity.py): the same
+    # sender id on another channel is someone else.
+    owner = Column(String(255), index=True, nullable=False)
     channel = Column(String(40))  # rest, socketio, wechat, cmdline …
     category = Column(String(20), nullable=False)
     platform = Column(String(100))
@@ -123,6 +128,7 @@ class Case(Base):
     history = relationship("StatusEvent", order_by="StatusEvent.id", cascade="all, delete-orphan")
     documents = relationship("Document", order_by="Document.id", cascade="all, delete-orphan")
     incidents = relationship("Incident", order_by="Incident.id", cascade="all, delete-orphan")
+    verify_attempts = relationship("VerifyAttempt", cascade="all, delete-orphan")
     _fit_text = _fitted("channel", "platform", "institution_type", "loan_type", "region", "summary")
 
 
@@ -167,6 +173,19 @@ class Incident(Base):
     _fit_text = _fitted("occurred", "description")
 
 
+class VerifyAttempt(Base):
+    """Wrong answers to a case's verification from one requesting identity."""
+
+    __tablename__ = "verify_attempts"
+    __table_args__ = (UniqueConstraint("case_id", "requester", name="uq_verify_attempts_case_requester"),)
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), index=True, nullable=False)
+    requester = Column(String(255), nullable=False)
+    failures = Column(Integer, nullable=False, default=0)
+    locked_until = Column(DateTime(timezone=True))
+
+
 DOCUMENT_KINDS = {"complaint": "complaint_letter", "negotiation": "negotiation_letter"}
 
 
@@ -175,7 +194,7 @@ class CaseRecord:
     """What callers get back: plain data, detached from any session."""
 
     case_number: str
-    sender_id: str
+    owner: str
     channel: Optional[str]
     category: str
     platform: Optional[str]
@@ -272,7 +291,7 @@ class CaseStore:
 
     def create_case(
         self,
-        sender_id: str,
+        owner: str,
         category: str,
         *,
         channel: Optional[str] = None,
@@ -294,7 +313,7 @@ class CaseStore:
         for _ in range(5):  # a clash of random numbers is rare; try again with a new one
             with Session(self.engine) as session:
                 row = Case(
-                    case_number=new_case_number(), sender_id=sender_id, channel=channel, category=category,
+                    case_number=new_case_number(), owner=owner, channel=channel, category=category,
                     platform=platform, institution_type=institution_type, loan_type=loan_type, amount=amount,
                     region=region, summary=summary, details=details or {}, status="open",
                 )
@@ -320,14 +339,14 @@ class CaseStore:
                 query = query.where(getattr(Case, name) == value)
         return list(session.execute(query).scalars())
 
-    def cases_for(self, sender_id: str) -> List[CaseRecord]:
+    def cases_for(self, owner: str) -> List[CaseRecord]:
         with Session(self.engine) as session:
-            return [CaseRecord.of(row) for row in self._query(session, sender_id=sender_id)]
+            return [CaseRecord.of(row) for row in self._query(session, owner=owner)]
 
-    def find(self, case_number: str, sender_id: str) -> Optional[CaseRecord]:
-        """The case with that number, only if it belongs to `sender_id`."""
+    def find(self, case_number: str, owner: str) -> Optional[CaseRecord]:
+        """The case with that number, only if it belongs to `owner`."""
         with Session(self.engine) as session:
-            rows = self._query(session, case_number=case_number, sender_id=sender_id)
+            rows = self._query(session, case_number=case_number, owner=owner)
             return CaseRecord.of(rows[0]) if rows else None
 
     # Staff (borrower/cases.py): every case, by any of its fields.
@@ -371,10 +390,10 @@ class CaseStore:
             session.commit()
             return CaseRecord.of(row)
 
-    def open_case(self, sender_id: str, category: str, platform: Optional[str]) -> Optional[CaseRecord]:
+    def open_case(self, owner: str, category: str, platform: Optional[str]) -> Optional[CaseRecord]:
         """The user's newest unfinished case of this category against this platform."""
         with Session(self.engine) as session:
-            rows = [row for row in self._query(session, sender_id=sender_id, category=category, platform=platform)
+            rows = [row for row in self._query(session, owner=owner, category=category, platform=platform)
                     if row.status not in FINISHED]
             return CaseRecord.of(rows[-1]) if rows else None
 
@@ -409,10 +428,10 @@ class CaseStore:
             session.commit()
             return CaseRecord.of(row)
 
-    def overdue_cases(self, sender_id: str, today: date) -> List[CaseRecord]:
+    def overdue_cases(self, owner: str, today: date) -> List[CaseRecord]:
         """The user's cases waiting for a reply that is overdue and that they have not yet been
         told about today."""
-        return [case for case in self.cases_for(sender_id)
+        return [case for case in self.cases_for(owner)
                 if case.overdue(today) and case.follow_up_notified != today]
 
     def mark_notified(self, case_number: str, today: date) -> None:
@@ -420,24 +439,36 @@ class CaseStore:
             self._one(session, case_number).follow_up_notified = today
             session.commit()
 
-    def verify(self, case_number: str, last4: str, now: Optional[datetime] = None) -> Optional[CaseRecord]:
+    def verify(self, case_number: str, last4: str, requester: str,
+               now: Optional[datetime] = None) -> Optional[CaseRecord]:
         """The case, when `last4` are the last four digits of the phone given when it was made.
-        None for a wrong answer, an unknown number, a case without a phone, or a case locked
-        after MAX_VERIFY_FAILURES wrong answers — callers cannot tell these apart."""
+        None for a wrong answer, an unknown number, a case without a phone, or a lock — callers
+        cannot tell these apart. Wrong answers lock the `requester` who gave them after
+        MAX_VERIFY_FAILURES, so a stranger cannot lock the owner out of their case; identities
+        are cheap to make, so the case also closes to every requester after
+        MAX_CASE_VERIFY_FAILURES wrong answers from all of them (its owner's own identity never
+        needs to verify)."""
         now = now or _now()
         with Session(self.engine) as session:
             row = session.execute(select(Case).where(Case.case_number == case_number)).scalar_one_or_none()
             if row is None or row.verifier is None:
                 return None
-            locked = row.verify_locked_until
-            if locked is not None and (locked if locked.tzinfo else locked.replace(tzinfo=timezone.utc)) > now:
+            attempt = session.execute(select(VerifyAttempt).where(
+                VerifyAttempt.case_id == row.id, VerifyAttempt.requester == requester)).scalar_one_or_none()
+            if attempt is None:
+                attempt = VerifyAttempt(requester=requester, failures=0)
+                row.verify_attempts.append(attempt)
+            if _later(row.verify_locked_until, now) or _later(attempt.locked_until, now):
                 return None
             if same_hash(row.verifier, case_number, last4):
-                row.verify_failures = 0
+                row.verify_failures, attempt.failures = 0, 0
                 session.commit()
                 return CaseRecord.of(row)
+            attempt.failures = (attempt.failures or 0) + 1
+            if attempt.failures >= MAX_VERIFY_FAILURES:
+                attempt.failures, attempt.locked_until = 0, now + VERIFY_LOCK
             row.verify_failures = (row.verify_failures or 0) + 1
-            if row.verify_failures >= MAX_VERIFY_FAILURES:
+            if row.verify_failures >= MAX_CASE_VERIFY_FAILURES:
                 row.verify_failures, row.verify_locked_until = 0, now + VERIFY_LOCK
             session.commit()
             return None
@@ -468,21 +499,21 @@ class CaseStore:
             session.commit()
             return version
 
-    def delete_for(self, sender_id: str) -> int:
-        """Deletes every case of `sender_id` with its history, letters and incidents; returns how
+    def delete_for(self, owner: str) -> int:
+        """Deletes every case of `owner` with its history, letters and incidents; returns how
         many cases there were."""
         with Session(self.engine) as session:
-            rows = self._query(session, sender_id=sender_id)
+            rows = self._query(session, owner=owner)
             for row in rows:
                 session.delete(row)  # the ORM cascade takes the children along
             session.commit()
             return len(rows)
 
-    def delete_case(self, case_number: str, sender_id: str) -> bool:
-        """Deletes one case of `sender_id` with its history, letters and incidents; False when
+    def delete_case(self, case_number: str, owner: str) -> bool:
+        """Deletes one case of `owner` with its history, letters and incidents; False when
         there is no such case of theirs (another user's case is never touched)."""
         with Session(self.engine) as session:
-            rows = self._query(session, case_number=case_number, sender_id=sender_id)
+            rows = self._query(session, case_number=case_number, owner=owner)
             for row in rows:
                 session.delete(row)
             session.commit()
@@ -494,6 +525,11 @@ class CaseStore:
         if row is None:
             raise CaseError(f"no case {case_number}")
         return row
+
+
+def _later(moment: Optional[datetime], now: datetime) -> bool:
+    """Whether `moment` (naive from SQLite: UTC) is after `now`."""
+    return moment is not None and (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)) > now
 
 
 def _move(row: Case, status: str, changed_by: str, note: Optional[str]) -> None:

@@ -19,10 +19,16 @@ def make_tracker(
     events: Optional[List[Dict[str, Any]]] = None,
     active_loop: Optional[str] = None,
     sender_id: str = "test-user",
+    input_channel: str = "rest",
 ):
-    """A rasa-sdk Tracker built from a state dict, as the action server receives it."""
+    """A rasa-sdk Tracker built from a state dict, as the action server receives it: its events
+    end with the latest user message (on `input_channel`) unless `events` has user messages."""
     from rasa_sdk import Tracker
 
+    events = list(events or [])
+    if not any(event.get("event") == "user" for event in events):
+        events.append({"event": "user", "timestamp": None, "text": text, "input_channel": input_channel,
+                       "parse_data": {"intent": {"name": intent, "confidence": 1.0}, "entities": entities or []}})
     return Tracker.from_dict(
         {
             "sender_id": sender_id,
@@ -32,7 +38,7 @@ def make_tracker(
                 "intent": {"name": intent, "confidence": 1.0},
                 "entities": entities or [],
             },
-            "events": events or [],
+            "events": events,
             "paused": False,
             "followup_action": None,
             "active_loop": {"name": active_loop} if active_loop else {},

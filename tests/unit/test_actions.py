@@ -85,7 +85,7 @@ async def test_full_numbers_on_request_are_shown_but_not_stored(tracker_factory,
     tracker = tracker_factory({"case_draft": draft}, text=text, intent="include_contact_details",
                               events=_said("我电话是13812345678", text))
     events = await ActionIncludeContactDetails().run(dispatcher, tracker, domain)
-    assert events == []  # the stored draft stays masked
+    assert events == [{"event": "slot", "timestamp": None, "name": "case_to_verify", "value": None}]  # draft kept masked
     assert responses(dispatcher) == ["utter_letter_full_contact", "utter_letter_part"]
     letter = rendered(dispatcher, "utter_letter_part")["part"]
     assert "联系电话：13812345678　身份证号：（身份证号）" in letter
@@ -93,7 +93,7 @@ async def test_full_numbers_on_request_are_shown_but_not_stored(tracker_factory,
 
 
 async def test_full_numbers_after_the_case_was_recorded_use_its_letter(tracker_factory, dispatcher, domain, case_db):
-    CaseStore(case_db).create_case("erin", "complaint", draft="投诉人：（姓名）　联系电话：138****5678　身份证号：（身份证号）")
+    CaseStore(case_db).create_case("rest:erin", "complaint", draft="投诉人：（姓名）　联系电话：138****5678　身份证号：（身份证号）")
     text = "信里写完整号码 13812345678"
     tracker = tracker_factory(text=text, intent="include_contact_details", sender_id="erin")  # the draft slot is empty
     await ActionIncludeContactDetails().run(dispatcher, tracker, domain)
@@ -102,7 +102,7 @@ async def test_full_numbers_after_the_case_was_recorded_use_its_letter(tracker_f
 
 async def test_full_numbers_requested_without_a_number_or_a_letter(tracker_factory, dispatcher, domain, case_db):
     asked = tracker_factory({"case_draft": "联系电话：（电话）"}, text="号码写全", intent="include_contact_details")
-    assert await ActionIncludeContactDetails().run(dispatcher, asked, domain) == []
+    assert await ActionIncludeContactDetails().run(dispatcher, asked, domain) == [{"event": "slot", "timestamp": None, "name": "case_to_verify", "value": None}]
     assert responses(dispatcher) == ["utter_ask_contact_numbers"]
     dispatcher.messages.clear()
     no_letter = tracker_factory(text="号码写全 13812345678", intent="include_contact_details")
@@ -240,7 +240,7 @@ async def test_record_case_saves_and_clears_the_journey(tracker_factory, dispatc
     events = await ActionRecordCase().run(dispatcher, tracker, domain)
     assert responses(dispatcher) == ["utter_case_recorded"]
     number = rendered(dispatcher, "utter_case_recorded")["case_number"]
-    [case] = CaseStore(case_db).cases_for("alice")
+    [case] = CaseStore(case_db).cases_for("rest:alice")
     assert case.case_number == number and case.category == "complaint"
     assert case.amount == 52000 and case.draft == "草稿" and case.platform == "易鑫"
     assert "13812345678" not in case.summary
@@ -255,7 +255,7 @@ async def test_record_case_keeps_the_negotiation_letter_and_numbers(tracker_fact
     }
     tracker = tracker_factory(slots, events=_completed("negotiation_form"), sender_id="carol")
     events = await ActionRecordCase().run(dispatcher, tracker, domain)
-    [case] = CaseStore(case_db).cases_for("carol")
+    [case] = CaseStore(case_db).cases_for("rest:carol")
     assert case.category == "negotiation" and case.draft == "协商还款申请书（草稿）"
     assert case.details == {"debt": 80000.0, "monthly_income": 6000.0, "essential_spending": 3500.0, "affordable": 2000.0}
     assert {e["name"] for e in events} == set(slots)
@@ -268,7 +268,7 @@ async def test_record_case_category_follows_the_last_form(tracker_factory, dispa
         sender_id="bob",
     )
     await ActionRecordCase().run(dispatcher, tracker, domain)
-    [case] = CaseStore(case_db).cases_for("bob")
+    [case] = CaseStore(case_db).cases_for("rest:bob")
     assert case.category == "harassment" and case.details["behaviours"] == ["night_calls"]
 
 
@@ -303,7 +303,7 @@ async def test_record_harassment_case_keeps_the_incident_channel_and_region(trac
              "harassment_types": ["third_party_contact"], "city": "深圳"}
     await ActionRecordCase().run(dispatcher, tracker_factory(slots, events=events, sender_id="dora"), domain)
     store = CaseStore(case_db)
-    [case] = store.cases_for("dora")
+    [case] = store.cases_for("rest:dora")
     assert (case.channel, case.region, case.status) == ("rest", "深圳", "open")
     assert store.incidents(case.case_number) == [{
         "occurred": "凌晨两点", "behaviours": ["third_party_contact"], "contacted": ["我妈"],
@@ -316,5 +316,5 @@ async def test_record_harassment_case_keeps_the_incident_channel_and_region(trac
     await ActionRecordCase().run(dispatcher, tracker_factory(slots, events=events, sender_id="dora"), domain)
     assert responses(dispatcher) == ["utter_incident_added"]
     assert rendered(dispatcher, "utter_incident_added") == {"case_number": case.case_number, "count": 2}
-    assert [c.case_number for c in store.cases_for("dora")] == [case.case_number]
+    assert [c.case_number for c in store.cases_for("rest:dora")] == [case.case_number]
     assert store.incidents(case.case_number)[1]["contacted"] == ["单位", "领导"]

@@ -142,8 +142,8 @@ def _asking(tracker_factory, sender, number=None):
 
 async def test_case_status_lists_only_own_cases(tracker_factory, dispatcher, domain, case_db):
     store = CaseStore(case_db)
-    mine = store.create_case("alice", "complaint", platform="易鑫", summary="乱收GPS费")
-    store.create_case("bob", "harassment", platform="分期乐")
+    mine = store.create_case("rest:alice", "complaint", platform="易鑫", summary="乱收GPS费")
+    store.create_case("rest:bob", "harassment", platform="分期乐")
     await ActionCaseStatus().run(dispatcher, _asking(tracker_factory, "alice"), domain)
     assert responses(dispatcher) == ["utter_case_list"]
     text = rendered(dispatcher, "utter_case_list")["cases"]
@@ -152,7 +152,7 @@ async def test_case_status_lists_only_own_cases(tracker_factory, dispatcher, dom
 
 async def test_someone_elses_case_number_is_asked_to_be_verified_like_an_unknown_one(
         tracker_factory, dispatcher, domain, case_db):
-    other = CaseStore(case_db).create_case("bob", "harassment", platform="分期乐")
+    other = CaseStore(case_db).create_case("rest:bob", "harassment", platform="分期乐")
     events = await ActionCaseStatus().run(dispatcher, _asking(tracker_factory, "alice", other.case_number.lower()), domain)
     assert responses(dispatcher) == ["utter_ask_case_verification"]
     assert rendered(dispatcher, "utter_ask_case_verification") == {"case_number": other.case_number}
@@ -165,8 +165,8 @@ async def test_someone_elses_case_number_is_asked_to_be_verified_like_an_unknown
 
 async def test_own_case_number_shows_that_case(tracker_factory, dispatcher, domain, case_db):
     store = CaseStore(case_db)
-    mine = store.create_case("alice", "negotiation", amount=80000.0)
-    store.create_case("alice", "complaint", platform="易鑫")
+    mine = store.create_case("rest:alice", "negotiation", amount=80000.0)
+    store.create_case("rest:alice", "complaint", platform="易鑫")
     await ActionCaseStatus().run(dispatcher, _asking(tracker_factory, "alice", mine.case_number), domain)
     assert responses(dispatcher) == ["utter_case_detail"]
     case = rendered(dispatcher, "utter_case_detail")["case"]

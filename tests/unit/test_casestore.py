@@ -9,7 +9,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-from borrower.casestore import INTERMEDIATE_NOTE, MAX_NOTE, MAX_NOTES, MAX_VERIFY_FAILURES, MIGRATIONS_DIR, Base, CaseError, CaseStore, _now
+from borrower.casestore import INTERMEDIATE_NOTE, MAX_CASE_VERIFY_FAILURES, MAX_NOTE, MAX_NOTES, MAX_VERIFY_FAILURES, MIGRATIONS_DIR, Base, CaseError, CaseStore, _now
 
 
 def _config(connection):
@@ -29,7 +29,7 @@ def test_migrations_build_exactly_the_models_schema(url):
     CaseStore(url)
     with create_engine(url).connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0004"
 
 
 def test_upgrade_from_the_first_revision_keeps_cases_and_their_drafts(url):
@@ -42,7 +42,7 @@ def test_upgrade_from_the_first_revision_keeps_cases_and_their_drafts(url):
             "'2026-11-01 10:00:00', '2026-11-01 10:00:00')"
         ))
     store = CaseStore(url)  # upgrades to the newest revision
-    [case] = store.cases_for("alice")
+    [case] = store.cases_for("unknown:alice")  # made on no known channel: no conversation owns it
     assert case.case_number == "TS-2611-AAAAA" and case.draft == "投诉书（草稿）"
     assert [status for status, _by, _at in case.history] == ["open"]
     assert "draft" not in {column["name"] for column in inspect(engine).get_columns("cases")}
@@ -58,9 +58,9 @@ def test_upgrade_from_the_previous_revision_keeps_cases(url):
             "'2026-11-01 10:00:00', '2026-11-01 10:00:00')"
         ))
     store = CaseStore(url)
-    [case] = store.cases_for("alice")
+    [case] = store.cases_for("unknown:alice")
     assert (case.status, case.follow_up_due) == ("submitted", None)
-    assert store.verify("TS-2611-BBBBB", "5678") is None  # no phone was recorded with it
+    assert store.verify("TS-2611-BBBBB", "5678", "rest:alice") is None  # no phone was recorded with it
     with engine.begin() as connection:
         command.downgrade(_config(connection), "0002")
         assert connection.execute(text("SELECT status FROM cases")).scalar_one() == "submitted"
@@ -154,16 +154,54 @@ def test_a_user_update_walks_the_workflow_and_keeps_the_follow_up_while_waiting(
 
 def test_a_case_number_is_verified_by_the_phone_digits_with_a_lock_against_guessing(url):
     store = CaseStore(url)
-    case = store.create_case("alice", "complaint", phone_last4="5678")
-    assert store.verify(case.case_number, "5678").sender_id == "alice"
-    assert store.verify("TS-2611-ZZZZZ", "5678") is None
-    assert store.verify(store.create_case("alice", "complaint").case_number, "5678") is None  # no phone
+    case = store.create_case("wechat:alice", "complaint", phone_last4="5678")
+    assert store.verify(case.case_number, "5678", "socketio:a1").owner == "wechat:alice"
+    assert store.verify("TS-2611-ZZZZZ", "5678", "socketio:a1") is None
+    assert store.verify(store.create_case("wechat:alice", "complaint").case_number, "5678", "socketio:a1") is None
     for _ in range(MAX_VERIFY_FAILURES):
-        assert store.verify(case.case_number, "0000") is None
-    assert store.verify(case.case_number, "5678") is None  # locked, even for the right digits
-    assert store.verify(case.case_number, "5678", now=_now() + timedelta(days=2)).case_number == case.case_number
+        assert store.verify(case.case_number, "0000", "rest:mallory") is None
+    assert store.verify(case.case_number, "5678", "rest:mallory") is None  # locked, even for the right digits
+    later = _now() + timedelta(days=2)
+    assert store.verify(case.case_number, "5678", "rest:mallory", now=later).case_number == case.case_number
     with create_engine(url).connect() as connection:
         assert "5678" not in connection.execute(text(f"SELECT verifier FROM cases WHERE case_number = '{case.case_number}'")).scalar_one()
+
+
+def test_a_strangers_wrong_guesses_do_not_lock_the_owner_out(url):
+    store = CaseStore(url)
+    case = store.create_case("wechat:alice", "complaint", phone_last4="5678")
+    for _ in range(MAX_VERIFY_FAILURES + 2):
+        assert store.verify(case.case_number, "1234", "rest:mallory") is None
+    assert store.verify(case.case_number, "5678", "socketio:alice-laptop").case_number == case.case_number
+
+
+def test_guesses_from_many_identities_close_the_case_to_every_requester_for_a_day(url):
+    store = CaseStore(url)
+    case = store.create_case("wechat:alice", "complaint", phone_last4="5678")
+    for guess in range(MAX_CASE_VERIFY_FAILURES):
+        assert store.verify(case.case_number, f"{guess:04d}", f"socketio:bot-{guess // 4}") is None
+    assert store.verify(case.case_number, "5678", "socketio:alice-laptop") is None
+    assert store.find(case.case_number, "wechat:alice") is not None  # the owner's own identity still sees it
+    later = _now() + timedelta(days=2)
+    assert store.verify(case.case_number, "5678", "socketio:alice-laptop", now=later) is not None
+
+
+def test_upgrade_to_channel_identities_keys_cases_by_channel_and_sender(url):
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        command.upgrade(_config(connection), "0003")
+        for number, sender, channel in (("TS-2611-CCCCC", "o1", "'wechat'"), ("TS-2611-DDDDD", "o1", "NULL")):
+            connection.execute(text(
+                "INSERT INTO cases (case_number, sender_id, channel, category, details, status, created_at, updated_at,"
+                f" verify_failures) VALUES ('{number}', '{sender}', {channel}, 'complaint', '{{}}', 'open',"
+                " '2026-11-01 10:00:00', '2026-11-01 10:00:00', 0)"))
+    store = CaseStore(url)
+    assert [c.case_number for c in store.cases_for("wechat:o1")] == ["TS-2611-CCCCC"]
+    assert store.cases_for("rest:o1") == [] and store.cases_for("o1") == []
+    with engine.begin() as connection:
+        command.downgrade(_config(connection), "0003")
+        rows = connection.execute(text("SELECT sender_id FROM cases ORDER BY case_number")).scalars().all()
+    assert rows == ["o1", "o1"]
 
 
 def test_contact_numbers_are_stored_encrypted_and_merged(url):
@@ -241,7 +279,7 @@ def test_hostile_and_oversized_text_is_stored_safely(url):
     stored = store.get(case.case_number)
     assert len(stored.platform) == 100 and stored.platform.endswith("…")
     assert stored.summary.startswith("xyz\n") and len(stored.summary) == 20_000
-    assert stored.draft == sql and stored.region == "<script>" and stored.sender_id == "alice'; --"
+    assert stored.draft == sql and stored.region == "<script>" and stored.owner == "alice'; --"
     assert store.incidents(case.case_number)[0]["description"] == "ab"
     assert [c.case_number for c in store.cases_for("alice'; --")] == [case.case_number]
 
@@ -258,7 +296,7 @@ def test_fifty_conversations_creating_cases_at_once_get_fifty_rows_and_numbers(u
         numbers = list(pool.map(create, range(50)))
     assert len(set(numbers)) == 50
     with create_engine(url).connect() as connection:
-        assert connection.execute(text("SELECT COUNT(DISTINCT sender_id) FROM cases")).scalar_one() == 50
+        assert connection.execute(text("SELECT COUNT(DISTINCT owner) FROM cases")).scalar_one() == 50
 
 
 def test_amending_corrects_fields_and_keeps_the_newest_notes(url):

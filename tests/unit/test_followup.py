@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from actions.cases import ActionCaseStatus, ActionRecordCase, ActionVerifyCase, digits_given
-from actions.drafting import ActionIncludeContactDetails
+from actions.drafting import ActionIncludeContactDetails, ActionVerifyContact
 from actions.followup import ActionSessionStart, ActionUpdateCase
 from borrower.casestore import CaseStore
 from borrower.progress import day_said, read_progress
@@ -17,7 +17,8 @@ TODAY = date.today()
 
 
 def _said(*texts):
-    return [{"event": "user", "text": text, "parse_data": {"intent": {"name": "inform"}}} for text in texts]
+    return [{"event": "user", "text": text, "input_channel": "rest", "parse_data": {"intent": {"name": "inform"}}}
+            for text in texts]
 
 
 def _slot(name, value):
@@ -50,8 +51,8 @@ async def test_recording_with_a_phone_lets_the_owner_verify_from_another_identit
 async def test_wrong_digits_unknown_numbers_and_cases_without_a_phone_read_the_same(
         tracker_factory, dispatcher, domain, case_db):
     store = CaseStore(case_db)
-    with_phone = store.create_case("web-1", "complaint", phone_last4="5678").case_number
-    without_phone = store.create_case("web-1", "complaint").case_number
+    with_phone = store.create_case("rest:web-1", "complaint", phone_last4="5678").case_number
+    without_phone = store.create_case("rest:web-1", "complaint").case_number
     for number, answer in ((with_phone, "1234"), (without_phone, "5678"), ("TS-2611-ZZZZZ", "5678")):
         dispatcher.messages.clear()
         events = await ActionVerifyCase().run(dispatcher, _verifying(tracker_factory, number, answer, attempts=1.0),
@@ -99,7 +100,7 @@ def _update(tracker_factory, message, sender="alice", entities=()):
 
 async def test_submission_to_the_lender_records_the_fifteen_day_deadline(tracker_factory, dispatcher, domain, case_db):
     store = CaseStore(case_db)
-    case = store.create_case("alice", "complaint", platform="易鑫")
+    case = store.create_case("rest:alice", "complaint", platform="易鑫")
     assert await ActionUpdateCase().run(dispatcher, _update(tracker_factory, "3天前已经向平台投诉了"), domain) == []
     assert responses(dispatcher) == ["utter_follow_up"]
     said = rendered(dispatcher, "utter_follow_up")["text_block"]
@@ -114,14 +115,14 @@ async def test_submission_to_the_lender_records_the_fifteen_day_deadline(tracker
 async def test_a_credit_report_dispute_has_twenty_days_and_an_unnamed_body_is_assumed_the_lender(
         tracker_factory, dispatcher, domain, case_db):
     store = CaseStore(case_db)
-    dispute = store.create_case("alice", "complaint")
+    dispute = store.create_case("rest:alice", "complaint")
     await ActionUpdateCase().run(dispatcher, _update(
         tracker_factory, f"{dispute.case_number} 今天在征信中心提了异议",
         entities=[{"entity": "case_id", "value": dispute.case_number}]), domain)
     assert store.get(dispute.case_number).follow_up_due == TODAY + timedelta(days=20)
 
     dispatcher.messages.clear()
-    other = store.create_case("alice", "negotiation")
+    other = store.create_case("rest:alice", "negotiation")
     await ActionUpdateCase().run(dispatcher, _update(tracker_factory, "申请书交上去了"), domain)
     said = rendered(dispatcher, "utter_follow_up")["text_block"]
     assert "按借款机构本身记下" in said and store.get(other.case_number).follow_up_body == "lender"
@@ -129,7 +130,7 @@ async def test_a_credit_report_dispute_has_twenty_days_and_an_unnamed_body_is_as
 
 async def test_resolution_closes_the_follow_up_and_an_unclear_report_asks(tracker_factory, dispatcher, domain, case_db):
     store = CaseStore(case_db)
-    case = store.create_case("alice", "complaint")
+    case = store.create_case("rest:alice", "complaint")
     await ActionUpdateCase().run(dispatcher, _update(tracker_factory, "平台还没解决"), domain)
     assert responses(dispatcher) == ["utter_ask_submitted_where"]  # not submitted anywhere yet
 
@@ -151,7 +152,7 @@ async def test_resolution_closes_the_follow_up_and_an_unclear_report_asks(tracke
 async def test_acceptance_by_the_body_already_submitted_to_keeps_its_deadline(
         tracker_factory, dispatcher, domain, case_db):
     store = CaseStore(case_db)
-    case = store.create_case("alice", "complaint")
+    case = store.create_case("rest:alice", "complaint")
     store.advance(case.case_number, "submitted", "user")
     store.set_follow_up(case.case_number, "lender", TODAY + timedelta(days=12))
     await ActionUpdateCase().run(dispatcher, _update(tracker_factory, "受理了 给了工单号"), domain)
@@ -163,7 +164,7 @@ async def test_acceptance_by_the_body_already_submitted_to_keeps_its_deadline(
 
 async def test_an_unhelpful_answer_gets_the_next_step_up(tracker_factory, dispatcher, domain, case_db):
     store = CaseStore(case_db)
-    case = store.create_case("alice", "complaint", platform="招联金融", institution_type="consumer_finance")
+    case = store.create_case("rest:alice", "complaint", platform="招联金融", institution_type="consumer_finance")
     store.advance(case.case_number, "submitted", "user")
     store.set_follow_up(case.case_number, "lender", TODAY + timedelta(days=10))
     await ActionUpdateCase().run(dispatcher, _update(tracker_factory, "平台回复了 但是不同意退钱"), domain)
@@ -173,7 +174,7 @@ async def test_an_unhelpful_answer_gets_the_next_step_up(tracker_factory, dispat
 
 
 async def test_someone_elses_case_number_cannot_be_updated(tracker_factory, dispatcher, domain, case_db):
-    other = CaseStore(case_db).create_case("bob", "complaint")
+    other = CaseStore(case_db).create_case("rest:bob", "complaint")
     await ActionUpdateCase().run(dispatcher, _update(
         tracker_factory, f"{other.case_number} 已经解决了", entities=[{"entity": "case_id", "value": other.case_number}]),
         domain)
@@ -197,7 +198,7 @@ def _entity(text, span, entity, value=None):
 
 async def test_news_of_a_new_incident_is_added_to_the_case(tracker_factory, dispatcher, domain, case_db):
     store = CaseStore(case_db)
-    case = store.create_case("alice", "harassment", platform="安逸花", incidents=[{"behaviours": ["call_bombing"]}])
+    case = store.create_case("rest:alice", "harassment", platform="安逸花", incidents=[{"behaviours": ["call_bombing"]}])
     said = "补充一下，昨天晚上十点催收又给我单位打电话了，还骂我"
     entities = [_entity(said, "晚上十点", "time_of_day"),
                 _entity(said, "给我单位打电话", "harassment_type", "third_party_contact"),
@@ -222,7 +223,7 @@ async def test_news_of_an_incident_without_a_case_starts_a_report(tracker_factor
     assert events == [{"event": "slot", "timestamp": None, "name": "harassment_detail", "value": said},
                       {"event": "followup", "timestamp": None, "name": "harassment_form"}]
     assert responses(dispatcher) == ["utter_no_case_new_report"]
-    assert CaseStore(case_db).cases_for("alice") == []  # the form records it once it has the lender
+    assert CaseStore(case_db).cases_for("rest:alice") == []  # the form records it once it has the lender
     # News without an incident, or naming a case number that is not the user's, starts nothing.
     for said, entities in (("平台回复了", []),
                            ("TS-2611-7K3QX 又给我单位打电话了",
@@ -237,7 +238,7 @@ async def test_news_of_an_incident_without_a_case_starts_a_report(tracker_factor
 
 async def test_a_correction_changes_only_the_value_said_to_be_right(tracker_factory, dispatcher, domain, case_db):
     store = CaseStore(case_db)
-    case = store.create_case("alice", "complaint", platform="分期乐", amount=120000, region="广州")
+    case = store.create_case("rest:alice", "complaint", platform="分期乐", amount=120000, region="广州")
     said = "把我记录里的借款金额改成1.2万，之前记成12万了"
     await ActionUpdateCase().run(dispatcher, _update(tracker_factory, said, entities=[
         _entity(said, "1.2万", "amount", 12000), _entity(said, "12万", "amount", 120000)]), domain)
@@ -261,7 +262,7 @@ async def test_a_correction_changes_only_the_value_said_to_be_right(tracker_fact
 
 async def test_an_amount_without_a_correction_is_no_change(tracker_factory, dispatcher, domain, case_db):
     store = CaseStore(case_db)
-    case = store.create_case("alice", "complaint", amount=5000)
+    case = store.create_case("rest:alice", "complaint", amount=5000)
     said = "平台把多收的2400元退给我了"
     await ActionUpdateCase().run(dispatcher, _update(tracker_factory, said, entities=[
         _entity(said, "2400元", "amount", 2400)]), domain)
@@ -272,7 +273,7 @@ async def test_an_amount_without_a_correction_is_no_change(tracker_factory, disp
 async def test_a_behaviour_that_stopped_is_no_incident_and_the_status_still_counts(
         tracker_factory, dispatcher, domain, case_db):
     store = CaseStore(case_db)
-    case = store.create_case("alice", "harassment")
+    case = store.create_case("rest:alice", "harassment")
     said = "跟你说下，催收已经不打我家人电话了，这个案子不用再跟进了"
     await ActionUpdateCase().run(dispatcher, _update(tracker_factory, said, entities=[
         _entity(said, "打我家人电话", "harassment_type", "third_party_contact")]), domain)
@@ -283,7 +284,7 @@ async def test_a_behaviour_that_stopped_is_no_incident_and_the_status_still_coun
 async def test_other_news_is_kept_as_a_masked_note_and_shown_with_the_case(
         tracker_factory, dispatcher, domain, case_db):
     store = CaseStore(case_db)
-    case = store.create_case("alice", "complaint")
+    case = store.create_case("rest:alice", "complaint")
     await ActionUpdateCase().run(dispatcher, _update(
         tracker_factory, "更新一下：现在已经逾期四个月了，催收换了个号码13812345678"), domain)
     assert responses(dispatcher) == ["utter_case_amended"]
@@ -342,10 +343,10 @@ def test_the_day_something_happened(said, day):
 
 async def test_a_returning_user_hears_of_overdue_replies_once_a_day(tracker_factory, dispatcher, domain, case_db):
     store = CaseStore(case_db)
-    case = store.create_case("alice", "complaint", platform="易鑫")
+    case = store.create_case("rest:alice", "complaint", platform="易鑫")
     store.advance(case.case_number, "submitted", "user")
     store.set_follow_up(case.case_number, "lender", TODAY - timedelta(days=1))
-    waiting = store.create_case("alice", "complaint")
+    waiting = store.create_case("rest:alice", "complaint")
     store.advance(waiting.case_number, "submitted", "user")
     store.set_follow_up(waiting.case_number, "lender", TODAY + timedelta(days=3))
 
@@ -405,9 +406,11 @@ def test_without_a_configured_key_one_is_made_readable_by_its_owner_only(tmp_pat
 async def test_full_numbers_given_for_a_recorded_letter_are_kept_encrypted_for_next_time(
         tracker_factory, dispatcher, domain, case_db):
     store = CaseStore(case_db)
-    case = store.create_case("erin", "complaint", draft="投诉人：（姓名）　联系电话：138****5678　身份证号：（身份证号）")
+    case = store.create_case("rest:erin", "complaint", phone_last4="5678",
+                             draft="投诉人：（姓名）　联系电话：138****5678　身份证号：（身份证号）")
     asking = tracker_factory(text="信里写完整号码 13812345678", intent="include_contact_details", sender_id="erin")
-    await ActionIncludeContactDetails().run(dispatcher, asking, domain)
+    assert await ActionIncludeContactDetails().run(dispatcher, asking, domain) == [_slot("case_to_verify", None)]
+    assert "联系电话：13812345678" in rendered(dispatcher, "utter_letter_part")["part"]  # typed just now
     assert store.contact(case.case_number) == {"phone": "13812345678"}
     with create_engine(case_db).connect() as connection:
         row = connection.execute(text("SELECT contact_secret FROM cases")).scalar_one()
@@ -416,9 +419,26 @@ async def test_full_numbers_given_for_a_recorded_letter_are_kept_encrypted_for_n
     dispatcher.messages.clear()  # days later: the tracker store has masked the old message
     again = tracker_factory(text="把完整号码写进信里", intent="include_contact_details", sender_id="erin",
                             events=_said("信里写完整号码 138****5678"))
-    await ActionIncludeContactDetails().run(dispatcher, again, domain)
+    # A sender id is no proof: the kept numbers need the phone's last four digits first.
+    assert await ActionIncludeContactDetails().run(dispatcher, again, domain) == [_slot("case_to_verify", case.case_number)]
+    assert responses(dispatcher) == ["utter_ask_contact_verification"]
+
+    dispatcher.messages.clear()
+    events = await ActionVerifyContact().run(dispatcher, _verifying(tracker_factory, case.case_number, "5678", "erin"), domain)
+    assert events == [_slot("case_to_verify", None), _slot("verify_attempts", 0.0)]
     assert "联系电话：13812345678" in rendered(dispatcher, "utter_letter_part")["part"]
     assert "138****5678" in store.get(case.case_number).draft  # the stored letter stays masked
+
+
+async def test_kept_numbers_are_not_shown_for_wrong_digits(tracker_factory, dispatcher, domain, case_db):
+    store = CaseStore(case_db)
+    case = store.create_case("rest:erin", "complaint", phone_last4="5678", draft="联系电话：138****5678")
+    store.store_contact(case.case_number, {"phone": "13812345678"})
+    events = await ActionVerifyContact().run(dispatcher, _verifying(tracker_factory, case.case_number, "尾号1234", "erin"),
+                                             domain)
+    assert events == [_slot("case_to_verify", None), _slot("verify_attempts", 1.0)]
+    assert responses(dispatcher) == ["utter_contact_not_verified"]
+    assert "13812345678" not in str(dispatcher.messages)
 
 
 @pytest.mark.parametrize("text", [
@@ -431,3 +451,18 @@ def test_a_day_no_one_could_mean_is_today_not_a_crash_or_1753(text):
     today = date(2026, 12, 5)
     assert day_said(text, today) == today
     assert read_progress(text, today).on == today
+
+
+async def test_the_same_sender_id_on_another_channel_is_another_person(tracker_factory, dispatcher, domain, case_db):
+    """Cases belong to channel + sender id: a REST client naming a WeChat user's openid as its
+    sender sees none of their cases, and cannot delete them."""
+    store = CaseStore(case_db)
+    store.create_case("wechat:o6_bmjrPTlm6_2sgVt7hMZOPfL2M", "complaint", platform="易鑫")
+    claimed = tracker_factory(text="查一下我的案件", intent="check_case_status", sender_id="o6_bmjrPTlm6_2sgVt7hMZOPfL2M")
+    await ActionCaseStatus().run(dispatcher, claimed, domain)
+    assert responses(dispatcher) == ["utter_no_cases"]
+    on_wechat = tracker_factory(text="查一下我的案件", intent="check_case_status",
+                                sender_id="o6_bmjrPTlm6_2sgVt7hMZOPfL2M", input_channel="wechat")
+    dispatcher.messages.clear()
+    await ActionCaseStatus().run(dispatcher, on_wechat, domain)
+    assert responses(dispatcher) == ["utter_case_list"]
