@@ -1,6 +1,6 @@
 """`make run` (scripts/run.sh serve): starts both servers under supervisord, on loopback only,
 answers, prints the website widget's URL, which serves the page, restarts a crashed action
-server, and Ctrl-C leaves nothing."""
+server and a crashed Rasa (the conversation goes on where it was), and Ctrl-C leaves nothing."""
 
 import os
 import signal
@@ -96,6 +96,28 @@ def test_run_script_serves_and_ctrl_c_stops_everything(tmp_path, trained_model):
             json={"sender": "run-script-2", "message": "催收半夜打电话骚扰我"}, timeout=60,
         ).json()
         assert again and MESSAGES["error"] not in again[0]["text"]
+
+        # Rasa killed mid-form: a message while it is down fails clearly (no answer is faked),
+        # the supervisor restarts it, and the conversation goes on where it was.
+        def say(text):
+            return " ".join(reply.get("text", "") for reply in requests.post(
+                f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
+                json={"sender": "run-script-3", "message": text}, timeout=60).json())
+
+        assert "一共欠多少钱" in say("我还不上网贷了，想协商")
+        crashed = _supervised_pid(env, "rasa")
+        os.kill(crashed, signal.SIGKILL)
+        with pytest.raises(requests.ConnectionError):
+            say("大概五万")
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            restarted = _supervised_pid(env, "rasa")
+            if restarted not in (0, crashed) and _healthy(f"http://127.0.0.1:{rasa_port}/"):
+                break
+            time.sleep(1)
+        else:
+            pytest.fail("Rasa was not restarted")
+        assert "每月收入" in say("大概五万")  # the tracker kept the form and its question
         widget_url = f"http://localhost:{rasa_port}/webhooks/socketio/"
         assert f"Website widget: {widget_url}" in output.read_text()
         page = requests.get(widget_url.replace("localhost", "127.0.0.1"), timeout=10)
