@@ -11,9 +11,12 @@ fails or says nothing is answered by the channel (`answered`: the crisis lines f
 message needs them).
 
 The REST channel is for trusted server-to-server use: whoever can reach it can speak as any
-sender (README "Security").
+sender (README "Security"). With a token (`REST_CHANNEL_TOKEN` in the environment, or `token` in
+credentials.yml) every POST must carry `Authorization: Bearer <token>`, else 401.
 """
 
+import hmac
+import os
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
@@ -31,10 +34,12 @@ class ValidatedRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "ValidatedRestInput":
-        return cls(Limits.from_config(credentials))
+        token = (credentials or {}).get("token") or os.environ.get("REST_CHANNEL_TOKEN") or None
+        return cls(Limits.from_config(credentials), token=token)
 
-    def __init__(self, limits: Limits = Limits()) -> None:
+    def __init__(self, limits: Limits = Limits(), token: Optional[Text] = None) -> None:
         self.limits = limits
+        self.token = token
 
     async def _extract_sender(self, req: Request) -> Optional[Text]:
         return req.ctx.sender
@@ -51,6 +56,10 @@ class ValidatedRestInput(RestInput):
 
     def _checked(self, request: Request) -> Optional[response.HTTPResponse]:
         """None when the request may go on (values in request.ctx), else the answer to it."""
+        if self.token is not None:
+            given = request.headers.get("Authorization", "").encode("utf-8")
+            if not hmac.compare_digest(given, f"Bearer {self.token}".encode("utf-8")):
+                return response.json({"error": "unauthorized"}, status=401)
         try:
             body = request.json
         except Exception:  # sanic's BadRequest for malformed JSON

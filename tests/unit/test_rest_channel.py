@@ -122,3 +122,17 @@ def test_a_failed_or_silent_turn_is_answered_and_a_crisis_gets_the_lines_first(s
     assert [m["text"] for m in crisis] == [_response_text("utter_crisis_help"), MESSAGES["error"]]
     assert "12356" in crisis[0]["text"]
     assert command == ([] if silent else [{"recipient_id": "me", "text": MESSAGES["error"]}])
+
+
+def test_with_a_token_only_requests_that_carry_it_reach_the_bot(monkeypatch):
+    monkeypatch.setenv("REST_CHANNEL_TOKEN", "s3cret-token-for-the-test")
+    bot = Bot()
+    channel = ValidatedRestInput.from_credentials({"max_message_chars": 50})
+    with serve(channel, bot) as url:
+        body = json.dumps({"sender": "me", "message": "你好"}).encode("utf-8")
+        refused = [requests.post(url + "webhook", data=body, headers=headers, timeout=10) for headers in (
+            {}, {"Authorization": "Bearer wrong"}, {"Authorization": "s3cret-token-for-the-test"})]
+        allowed = requests.post(url + "webhook", data=body, timeout=10,
+                                headers={"Authorization": "Bearer s3cret-token-for-the-test"})
+    assert [r.status_code for r in refused] == [401, 401, 401] and refused[0].json() == {"error": "unauthorized"}
+    assert allowed.status_code == 200 and [m.text for m in bot.messages] == ["你好"]
