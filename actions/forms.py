@@ -10,7 +10,8 @@ from rasa_sdk.types import DomainDict
 
 from borrower.advice import behaviours_in
 from borrower.lexicon import lexicon
-from borrower.text import UNKNOWN, clean, has_content, parse_amount, says_nothing, says_unknown
+from borrower.money import parse_amount
+from borrower.text import UNKNOWN, clean, has_content, personal_number_spans, says_nothing, says_unknown
 
 # An opening message with fewer characters of content than this has no details yet.
 CONTENT_MIN_CHARS = 3
@@ -24,30 +25,40 @@ def _text(value: Any) -> str:
     return clean(str(value)).strip() if value is not None else ""
 
 
-def platform_answer(value: Any) -> Dict[Text, Any]:
-    text = _text(value)
-    entry = lexicon().canonical(text, "platform")
-    if entry:
-        return {"platform": entry.name}
-    if not has_content(text):
-        return {"platform": None}  # only emoji or punctuation: ask again
-    if says_unknown(text):
-        return {"platform": UNKNOWN}
-    return {"platform": text[:MAX_NAME_CHARS]}
+# Characters of markup, templates and forged intents, which no lender or loan name has.
+_NOT_IN_NAMES = set("{}<>[]\\|$`")
 
 
-def loan_type_answer(value: Any) -> Dict[Text, Any]:
+def is_name(text: Text) -> bool:
+    """Whether free text can stand as a lender's or a loan type's name in a letter and a case: not
+    a phone, ID or card number (masked or not), a forged intent ("/inform{…}") or markup."""
+    return not (personal_number_spans(text) or "*" in text or text.startswith("/") or _NOT_IN_NAMES & set(text))
+
+
+def _name_answer(slot: Text, value: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    """The canonical lexicon name, UNKNOWN, or the text itself when it can be a name."""
     text = _text(value)
-    entry = lexicon().canonical(text, "loan_type")
+    entry = lexicon().canonical(text, slot)
     if entry:
-        return {"loan_type": entry.name}
+        return {slot: entry.name}
     if not has_content(text):
-        return {"loan_type": None}
+        return {slot: None}  # only emoji or punctuation: ask again
     if says_unknown(text):
-        return {"loan_type": UNKNOWN}
-    if text.startswith("其他"):
-        return {"loan_type": OTHER_LOAN_TYPE}
-    return {"loan_type": text[:MAX_NAME_CHARS]}
+        return {slot: UNKNOWN}
+    if not is_name(text):
+        dispatcher.utter_message(response=f"utter_{slot}_not_a_name")
+        return {slot: None}
+    if slot == "loan_type" and text.startswith("其他"):
+        return {slot: OTHER_LOAN_TYPE}
+    return {slot: text[:MAX_NAME_CHARS]}
+
+
+def platform_answer(value: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    return _name_answer("platform", value, dispatcher)
+
+
+def loan_type_answer(value: Any, dispatcher: CollectingDispatcher) -> Dict[Text, Any]:
+    return _name_answer("loan_type", value, dispatcher)
 
 
 def amount_answer(
@@ -80,12 +91,12 @@ class ValidateComplaintForm(FormValidationAction):
     def validate_platform(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return platform_answer(value)
+        return platform_answer(value, dispatcher)
 
     def validate_loan_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return loan_type_answer(value)
+        return loan_type_answer(value, dispatcher)
 
     def validate_complaint_problem(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -121,7 +132,7 @@ class ValidateHarassmentForm(FormValidationAction):
     def validate_platform(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return platform_answer(value)
+        return platform_answer(value, dispatcher)
 
 
 class ValidateNegotiationForm(FormValidationAction):
@@ -131,7 +142,7 @@ class ValidateNegotiationForm(FormValidationAction):
     def validate_loan_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return loan_type_answer(value)
+        return loan_type_answer(value, dispatcher)
 
     def validate_debt_amount(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -17,7 +17,8 @@ from typing import List, Optional, Sequence, Tuple
 
 from scipy.optimize import brentq
 
-from borrower.text import find_amounts, normalize, parse_numeral
+from borrower.money import find_amounts
+from borrower.text import normalize, parse_numeral
 
 # Monthly rates searched: up to 1000 % a month covers any loan shark; beyond that is an input error.
 _MAX_MONTHLY_RATE = 10.0
@@ -112,7 +113,7 @@ def interest_only(principal: float, annual_rate: float, months: int) -> List[flo
 
 
 # Reading a loan from one chat message: "借1万分12期，每期还1100" / "合同写一万，到手八千，
-# 每个月还950，还12个月". Amounts come from borrower.text.find_amounts; the words before an
+# 每个月还950，还12个月". Amounts come from borrower.money.find_amounts; the words before an
 # amount say what it is.
 _RECEIVED_WORDS = ("到手", "到账", "实际拿到", "只拿到", "拿到手", "放款")
 _PRINCIPAL_WORDS = ("借了", "借", "贷了", "贷款", "本金", "合同写", "合同上写", "额度")

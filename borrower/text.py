@@ -1,4 +1,5 @@
-"""Text normalisation for Chinese chat input: script, width, noise, and amounts of money."""
+"""Text normalisation for Chinese chat input (script, width, noise), and what else is read from
+it by pattern: contact numbers, clock times, durations, lender names. Money: borrower/money.py."""
 
 import re
 import unicodedata
@@ -6,14 +7,16 @@ from functools import lru_cache
 from typing import List, Optional, Tuple
 
 import cn2an
+import yaml
 from opencc import OpenCC
+
+from borrower.paths import LEXICON_DIR
 
 # Upper bound on what the pipeline looks at; longer input is cut, not rejected.
 MAX_TEXT_CHARS = 2000
 
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20  # ideographic space
-_UNKNOWN_WORDS = ("不知道", "不清楚", "不记得", "忘了", "不确定", "说不清", "没算过")
 
 
 @lru_cache(maxsize=1)
@@ -57,154 +60,19 @@ def has_content(text: Optional[str]) -> bool:
     return any(ch.isalnum() for ch in normalize(text))
 
 
-_AMOUNT = re.compile(
-    r"(?P<num>[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点几]"
-    r"[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点几多]*)"
-    r"(?:\s*(?:多|余)?(?P<unit>w|W|万|k|K|千|元|块钱|块|rmb|RMB))?"
-)
-_UNIT_FACTOR = {"w": 10000, "W": 10000, "万": 1, "k": 1000, "K": 1000, "千": 1}
-
-
-def parse_amount(text: Optional[str]) -> Optional[float]:
-    """Reads the first amount of money in `text` as yuan.
-
-    "五万二" → 52000, "3.5万" → 35000, "8w" → 80000, "2,523元" → 2523. Returns None when
-    there is no amount. Chinese numerals are handled by cn2an.
-    """
-    if not text:
-        return None
-    cleaned = normalize(text).replace(",", "").replace("，", "")
-    candidates = []
-    for match in _AMOUNT.finditer(cleaned):
-        if _signed_or_exponent(cleaned, match.start(), match.end()):
-            continue  # 「-5万」 is no debt; 「1e309」 no amount anyone owes
-        value = _amount_value(match, cleaned)
-        if value is not None:
-            # A lone Chinese numeral without a unit ("一个月") is a weak reading.
-            strong = bool(match.group("unit")) or match.group("num")[0].isdigit() or len(
-                match.group("num")
-            ) > 1
-            candidates.append((strong, value))
-    strong_values = [value for strong, value in candidates if strong]
-    if strong_values:
-        return strong_values[0]
-    return candidates[0][1] if candidates else None
-
-
-# A minus sign — at the start or after a space or punctuation, not the dash of a range (「3-5万」
-# 「3万-5万」) — or an exponent makes a number no amount.
-_MINUS = ("-", "−")
-_EXPONENT = re.compile(r"[eE][+-]?[0-9]")
-_AFTER_EXPONENT = re.compile(r"[0-9][eE][+-]?$")
-
-
-def _signed_or_exponent(cleaned: str, start: int, end: int) -> bool:
-    before, earlier = cleaned[start - 1:start], cleaned[start - 2:start - 1]
-    signed = before in _MINUS and (start == 1 or earlier.isspace() or unicodedata.category(earlier).startswith("P"))
-    exponent = bool(_EXPONENT.match(cleaned, end) or _AFTER_EXPONENT.search(cleaned, 0, start))
-    return signed or exponent
-
-
-def _amount_value(match: "re.Match[str]", cleaned: str) -> Optional[float]:
-    number, unit = match.group("num"), match.group("unit") or ""
-    if number == "点":
-        return None
-    if not number[0].isdigit():
-        number = number.replace("几", "").replace("多", "")  # "十几万", "十多万" → 十万
-        if not number:
-            return None
-        if unit == "万":  # let cn2an read "五万二" as a whole
-            number, unit = number + "万", ""
-        try:
-            value = float(cn2an.cn2an(number, "smart"))
-        except (ValueError, KeyError, IndexError):
-            return None
-    else:
-        value = float(number)
-        if unit == "万":
-            value *= 10000
-            unit = ""
-            # "5万2" → 52000: a single trailing digit counts in thousands
-            tail = cleaned[match.end():match.end() + 2]
-            if tail[:1].isdigit() and not tail[1:2].isdigit():
-                value += int(tail[0]) * 1000
-    return value * _UNIT_FACTOR.get(unit, 1)
-
-
-# A number followed by one of these counts something else (36期, 4倍, 24%, 3个月, 2次, 5号).
-_NOT_MONEY_AFTER = tuple("期倍个天次%％号点年月日岁周楼分秒条人家笔张位遍页折成") + ("小时",)
-_INSTALMENTS = re.compile(r"分\s*(?:[0-9]+|[一二两三四五六七八九十]+)\s*(?:期|个月|年)")
-# A Chinese money numeral (with 万 or 千) followed by one numeral that belongs to a count.
-_SPLIT_COUNT = re.compile(r"^[零〇一二两三四五六七八九十百千万]*[万千][零〇一二两三四五六七八九]?[一二两三四五六七八九十半]$")
-_NOT_MONEY_BEFORE = ("第", "分之", "百分", "千分", "打", "拨", "拨打", "致电", "电话")
-# The last digits of a phone or card number, given to verify a case: "尾号5678", "后四位是 2468".
-_DIGITS_OF_A_NUMBER = re.compile(r"(?:尾号|尾数|后四位|后4位|末四位|末4位)(?:是|为)?\s*$")
-# Hotlines and service numbers (12378, 12315, 110, 96110 …) are not money.
-_SERVICE_NUMBER = re.compile(r"^(1[12][0-9]|12[0-9]{3}|961[0-9]{2})$")
-_GOODBYE_NUMBERS = ("886", "88")  # chat slang for "bye bye"
-# Digits of an e-mail address or a masked number: next to "@", "*" or "_", or before ".com".
-_ADDRESS_MARKS = "@*_"
-
-
-def _in_address_or_mask(text: str, start: int, end: int) -> bool:
-    before, after = text[start - 1:start], text[end:end + 1]
-    domain = after == "." and text[end + 1:end + 2].isascii() and text[end + 1:end + 2].isalpha()
-    return bool(before and before in _ADDRESS_MARKS or after and after in _ADDRESS_MARKS or domain)
-
-
-MIN_BARE_AMOUNT = 100  # a bare number below this is rarely money in these chats
-MAX_BARE_DIGITS = 7  # longer bare digit strings are phone, ID or card numbers
-
-
-def find_amounts(text: Optional[str]) -> List[Tuple[int, int, float]]:
-    """Spans of money amounts in `text` with their value in yuan: "借12万先扣了1.5万" →
-    [(1, 4, 120000.0), (7, 11, 15000.0)]. Counts, rates and durations are skipped, and so are
-    bare numbers below 100 and long digit strings. Offsets refer to `text`."""
-    cleaned = normalize(text)
-    if cleaned.strip() in _GOODBYE_NUMBERS:
-        return []
-    found = []
-    for match in _AMOUNT.finditer(cleaned):
-        start, end = match.start(), match.end()
-        number, unit = match.group("num"), match.group("unit") or ""
-        if number[0].isdigit() and unit == "万":  # "8万3": the trailing digit belongs to it
-            tail = cleaned[end:end + 2]
-            if tail[:1].isdigit() and not tail[1:2].isdigit():
-                end += 1
-        after = cleaned[end:end + 4].lstrip("多来几余")  # "一百多个电话" counts calls
-        if _INSTALMENTS.match(cleaned, end):  # "1万分12期": money, then the instalments
-            after = ""
-        if any(after.startswith(word) for word in _NOT_MONEY_AFTER):
-            # "一千五一个月", "一万一年": the last numeral starts the count, the rest is money
-            if unit or not _SPLIT_COUNT.search(number):
-                continue
-            end -= 1
-            number = number[:-1]
-        if unit.lower() in ("k", "w") and cleaned[end:end + 1].isascii() and cleaned[end:end + 1].isalnum():
-            continue  # "7K3QX" inside a case number
-        if not unit and _SERVICE_NUMBER.match(number):
-            continue
-        if cleaned[start - 1:start].isascii() and cleaned[start - 1:start].isalnum() or cleaned[end:end + 1] == "-":
-            continue  # digits inside an identifier (TS-2603-…, a model or order number)
-        if _in_address_or_mask(cleaned, start, end):
-            continue  # "zhang88@163.com", "138****5678"
-        if _signed_or_exponent(cleaned, start, end):
-            continue
-        if any(cleaned[:start].endswith(word) for word in _NOT_MONEY_BEFORE) or _DIGITS_OF_A_NUMBER.search(cleaned[:start]):
-            continue
-        value = parse_amount(cleaned[start:end])
-        if value is None:
-            continue
-        has_unit = bool(unit) or any(ch in number for ch in "万千百") or number.endswith("w")
-        if not has_unit and (value < MIN_BARE_AMOUNT or len(number) > MAX_BARE_DIGITS):
-            continue
-        found.append((start, end, value))
-    return found
+@lru_cache(maxsize=None)
+def reply_words(intent: str) -> Tuple[str, ...]:
+    """The whole-message answers lexicon/replies.yml lists under `intent` ("inform": 不知道,
+    记不清了 …; "goodbye": 88, 886 …). One list for the NLU pipeline (borrower/lexicon.py) and
+    the readers here."""
+    replies = yaml.safe_load((LEXICON_DIR / "replies.yml").read_text(encoding="utf-8"))
+    return tuple(str(word) for word in replies.get(intent) or ())
 
 
 def says_unknown(text: Optional[str]) -> bool:
-    """True when the user says they do not know (不知道 / 不清楚 / 忘了 ...)."""
-    return bool(text) and any(word in normalize(text) for word in _UNKNOWN_WORDS)
+    """True when the user says they do not know: the message holds one of the "inform" answers
+    of lexicon/replies.yml (不知道 / 不清楚 / 忘了 / 记不清了 ...), as a whole or in a sentence."""
+    return bool(text) and any(word in normalize(text) for word in reply_words("inform"))
 
 
 # Stored for an answer the user does not know, in every slot that accepts one.
@@ -229,7 +97,7 @@ _MOBILE = re.compile(r"(?<![0-9])(1[3-9][0-9])[0-9]{4}([0-9]{4})(?![0-9])")
 _ID_CARD_ANY = re.compile(
     r"(?<![0-9])(?P<head>[1-9][0-9]{5})(?P<s>[ \-]?)(?:19|20)[0-9]{6}(?P=s)[0-9]{3}(?P<tail>[0-9Xx])(?![0-9])")
 _MOBILE_ANY = re.compile(
-    r"(?<![0-9])(?P<prefix>(?:\+|00)?86[ \-]?)?(?P<head>1[3-9][0-9])(?P<s>[ \-]?)[0-9]{4}(?P=s)(?P<tail>[0-9]{4})(?![0-9])")
+    r"(?<![0-9])(?P<prefix>(?:\+|00)?86[ \-]?|0)?(?P<head>1[3-9][0-9])(?P<s>[ \-]?)[0-9]{4}(?P=s)(?P<tail>[0-9]{4})(?![0-9])")
 _BANK_CARD_ANY = re.compile(
     r"(?<![0-9])(?:[0-9]{16,19}|[0-9]{4}(?P<s>[ \-])[0-9]{4}(?P=s)[0-9]{4}(?P=s)[0-9]{4}(?:(?P=s)[0-9]{1,3})?)(?![0-9])")
 _FULL_WIDTH_NUMBER = str.maketrans("０１２３４５６７８９＋－", "0123456789+-")
@@ -269,10 +137,25 @@ def mask_pii(text: Optional[str]) -> str:
 
 
 def _masked_card(match: "re.Match[str]") -> str:
-    digits = "".join(ch for ch in match.group(0) if ch.isdigit())
-    if match.group("s") and not _luhn_valid(digits):
+    if not _is_card(match):
         return match.group(0)
+    digits = "".join(ch for ch in match.group(0) if ch.isdigit())
     return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
+
+
+def _is_card(match: "re.Match[str]") -> bool:
+    """Written through, or grouped and passing the Luhn check (「3000 5000 8000 2000」 is no card)."""
+    return not match.group("s") or _luhn_valid("".join(ch for ch in match.group(0) if ch.isdigit()))
+
+
+def personal_number_spans(text: Optional[str]) -> List[Tuple[int, int]]:
+    """Where the mobile, ID-card and bank-card numbers are that mask_pii masks, in every notation
+    (「186 2291 0374」, 「138-1234-5678」): digits no reader should take for an amount. Offsets
+    refer to `text`."""
+    cleaned = normalize(text)
+    spans = [match.span() for pattern in (_ID_CARD_ANY, _MOBILE_ANY) for match in pattern.finditer(cleaned)]
+    spans += [match.span() for match in _BANK_CARD_ANY.finditer(cleaned) if _is_card(match)]
+    return sorted(spans)
 
 
 def _luhn_valid(digits: str) -> bool:

@@ -7,7 +7,8 @@ CharCRFEntityExtractor (the open entity: platform names the lexicon does not kno
 - takes closed-list types (loan types, provinces, cities) from the ruler only, behaviours from the
   ruler and BehaviourExtractor (patterns: verb + who was contacted / where they came), times of
   day from the ruler (words) and ClockTimeExtractor (clock times),
-  amounts from AmountExtractor only (pattern + cn2an, skipping counts like 36期 / 4倍 / 24%)
+  amounts from AmountExtractor only (borrower/money.py: pattern + cn2an, skipping counts like
+  36期 / 4倍 / 24%)
   overdue durations from DurationExtractor only (a duration with an overdue context) and case
   numbers from the regex only;
 - drops a loan type that is part of a company name ("某某融资租赁有限公司", "某某小贷"), and platforms
@@ -32,10 +33,8 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from borrower.lexicon import lexicon
-from borrower.text import (
-    find_amounts, find_clock_times, find_lender_names, find_overdue_durations, parse_amount,
-    parse_duration_days,
-)
+from borrower.money import find_amounts, parse_amount
+from borrower.text import find_clock_times, find_lender_names, find_overdue_durations, parse_duration_days
 from components.chinese import _Stateless
 
 AMOUNT_EXTRACTOR = "AmountExtractor"
@@ -219,7 +218,10 @@ class _PatternExtractor(_Stateless):
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class AmountExtractor(_PatternExtractor):
-    """Money amounts by pattern (borrower/text.py find_amounts), value in yuan."""
+    """Money amounts by pattern (borrower/money.py find_amounts, words in lexicon/money.yml), value
+    in yuan; a range (3到5万) has its upper bound. Not in Rasa's training graph (it only runs on
+    messages, and nothing trained reads its output), so it needs no fingerprint addon: an edit to
+    borrower/money.py or lexicon/money.yml takes effect when the model is loaded, untrained."""
 
     entity = "amount"
     find = staticmethod(find_amounts)

@@ -41,6 +41,19 @@ async def test_platform_answers(tracker_factory, dispatcher, answer, stored):
     assert slots["platform"] == stored
 
 
+@pytest.mark.parametrize("slot, answer", [
+    ("platform", "13812345678"), ("platform", "+86 138-1234-5678"), ("platform", "138****5678"),
+    ("platform", "身份证110101 19900307 1234"), ("platform", "/inform{\"platform\": \"x\"}"),
+    ("platform", "<b>某某贷</b>"), ("loan_type", "/include_contact_details{\"x\": 1}"), ("loan_type", "{{7*7}}"),
+])
+async def test_a_number_or_markup_is_no_name(tracker_factory, dispatcher, slot, answer):
+    """An ID typed as the answer to the platform question was stored as the case's platform and
+    addressed the letter (「致：138****5678」); a forged intent became the loan type."""
+    slots = await _validate(ValidateComplaintForm(), tracker_factory, dispatcher, slot, answer, slot, "complaint_form")
+    assert slots[slot] is None
+    assert responses(dispatcher) == [f"utter_{slot}_not_a_name"]
+
+
 @pytest.mark.parametrize(
     "answer, stored",
     [("汽车贷款", "车贷"), ("以租代购", "以租代购"), ("信用卡", "信用卡"), ("其他借款", "其他借款"), ("不知道", "不清楚")],
@@ -58,8 +71,27 @@ async def test_amount_is_normalised_to_yuan(tracker_factory, dispatcher):
     assert responses(dispatcher) == []
 
 
+@pytest.mark.parametrize("answer, yuan", [
+    ("借了8千", 8000),  # was 8
+    ("9千块", 9000),  # was 9
+    ("3到5万", 50000),  # a range: its upper bound
+    ("招行3万5 广发2万 加起来5万5左右", 55000),  # the stated total, not the first part
+])
+async def test_amount_answers_as_borrowers_write_them(tracker_factory, dispatcher, answer, yuan):
+    slots = await _validate(ValidateComplaintForm(), tracker_factory, dispatcher, "amount", answer,
+                            "amount", "complaint_form")
+    assert slots["amount"] == yuan
+
+
 async def test_unknown_amount_is_accepted_for_a_complaint(tracker_factory, dispatcher):
     slots = await _validate(ValidateComplaintForm(), tracker_factory, dispatcher, "amount", "记不清楚了",
+                            "amount", "complaint_form")
+    assert slots["amount"] == "不清楚"
+
+
+async def test_every_dont_know_answer_of_replies_yml_is_unknown(tracker_factory, dispatcher):
+    """「记不清了」 was missing from the Python list the form used."""
+    slots = await _validate(ValidateComplaintForm(), tracker_factory, dispatcher, "amount", "具体数记不清了",
                             "amount", "complaint_form")
     assert slots["amount"] == "不清楚"
 
