@@ -1,6 +1,7 @@
-"""components/safety_policy.py: the crisis reply first in every state — inside a form it
-overrules the form's happy path (which would have asked the action server first) — then the
-form paused with its slots kept, then listening."""
+"""components/patterns.py: the crisis reply first in every state — inside a form it overrules
+the form's happy path (which would have asked the action server first) — then the form paused
+with its slots kept; and the repair patterns of every form: stop, leave for a deletion, a
+question answered then the form again, another journey started. Configured as config.yml does."""
 
 import pytest
 from rasa.core.policies.ensemble import DefaultPolicyPredictionEnsemble
@@ -9,10 +10,12 @@ from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered, UserUtteranceReverted
+from rasa.shared.core.events import ActionExecuted, ActionReverted, ActiveLoop, SlotSet, UserUttered, UserUtteranceReverted
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from components.safety_policy import SafetyFirstPolicy
+import yaml
+
+from components.patterns import ConversationRepairPolicy, SafetyFirstPolicy, actions_since_user
 from tests.support.servers import ROOT
 
 
@@ -21,22 +24,53 @@ def domain():
     return Domain.load(str(ROOT / "domain.yml"))
 
 
+def _configured(cls, tmp_path):
+    """The policy with its config.yml settings."""
+    settings = next(p for p in yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["policies"]
+                    if p["name"].endswith(cls.__name__))
+    config = {**cls.get_default_config(), **{k: v for k, v in settings.items() if k != "name"}}
+    return cls.create(config, LocalModelStorage(tmp_path), Resource(cls.__name__), ExecutionContext(GraphSchema({}), "t"))
+
+
 @pytest.fixture
 def policy(tmp_path):
-    storage = LocalModelStorage(tmp_path)
-    context = ExecutionContext(GraphSchema({}), "test")
-    return SafetyFirstPolicy.create(SafetyFirstPolicy.get_default_config(), storage, Resource("safety"), context)
+    return _configured(SafetyFirstPolicy, tmp_path)
+
+
+@pytest.fixture
+def repair(tmp_path):
+    return _configured(ConversationRepairPolicy, tmp_path)
+
+
+def _script(policy, tracker, domain):
+    """Every action the policy predicts for the latest message, run one after the other."""
+    steps = []
+    for _ in range(6):
+        action = _predicted(policy, tracker, domain)[0]
+        if action in (None, "action_listen"):
+            return steps + ([action] if action else [])
+        steps.append(action)
+        tracker.update(ActionExecuted(action))
+        if action == "action_deactivate_loop":
+            tracker.update(ActiveLoop(None))
+        elif action.endswith("_form"):
+            tracker.update(ActiveLoop(action))
+    raise AssertionError(f"no end: {steps}")
 
 
 def _user(text, intent):
     return UserUttered(text, {"name": intent, "confidence": 1.0})
 
 
-def _in_form(domain, *after):
+def _form(domain, form, *after):
     return DialogueStateTracker.from_events("s", [
-        ActionExecuted("action_listen"), _user("我还不上了想协商", "negotiate_repayment"),
-        ActionExecuted("negotiation_form"), ActiveLoop("negotiation_form"), SlotSet("requested_slot", "debt_amount"),
+        ActionExecuted("action_listen"), _user("开始", "inform"),
+        ActionExecuted(form), ActiveLoop(form), SlotSet("requested_slot", "platform"),
         ActionExecuted("action_listen"), *after], domain.slots)
+
+
+def _in_form(domain, *after):
+    return _form(domain, "negotiation_form", *after)
 
 
 def _predicted(policy, tracker, domain):
@@ -48,7 +82,7 @@ def _predicted(policy, tracker, domain):
 def test_inside_a_form_the_crisis_reply_then_the_form_paused_then_listening(policy, domain):
     tracker = _in_form(domain, _user("真想睡过去不再醒来", "express_distress"))
     action, prediction = _predicted(policy, tracker, domain)
-    assert action == "utter_crisis_help" and prediction.is_no_user_prediction and prediction.policy_priority == 7
+    assert action == "utter_crisis_help" and prediction.is_no_user_prediction and prediction.policy_priority == 8
     tracker.update(ActionExecuted("utter_crisis_help"))
     assert _predicted(policy, tracker, domain)[0] == "action_deactivate_loop"
     tracker.update(ActionExecuted("action_deactivate_loop"))
@@ -92,3 +126,52 @@ def test_a_fallback_that_reverts_the_next_message_does_not_repeat_the_reply(poli
                        UserUtteranceReverted())
     assert tracker.latest_message.intent["name"] == "express_distress"
     assert _predicted(policy, tracker, domain)[0] == "action_listen"
+
+
+@pytest.mark.parametrize("form", ["complaint_form", "harassment_form", "negotiation_form"])
+def test_every_form_stops_in_one_turn(repair, domain, form):
+    tracker = _form(domain, form, _user("算了不弄了", "stop"))
+    assert _script(repair, tracker, domain) == ["action_deactivate_loop", "utter_form_stopped", "action_listen"]
+
+
+@pytest.mark.parametrize("form", ["complaint_form", "harassment_form", "negotiation_form"])
+def test_a_question_in_any_form_is_answered_then_the_form_asks_again(repair, domain, form):
+    tracker = _form(domain, form, _user("打电话给我家人合法吗", "ask_collection_rules"))
+    assert _script(repair, tracker, domain) == ["action_explain_collection_rules", form]
+
+
+def test_another_journey_inside_a_form_switches_to_it(repair, domain):
+    tracker = _form(domain, "harassment_form", _user("我想跟平台协商分期还款", "negotiate_repayment"))
+    assert _script(repair, tracker, domain) == ["action_deactivate_loop", "negotiation_form"]
+    # the form's own journey is no switch: the form goes on
+    same = _form(domain, "negotiation_form", _user("我想协商", "negotiate_repayment"))
+    assert _script(repair, same, domain) == []
+
+
+def test_deletion_inside_a_form_leaves_it_and_asks_to_confirm(repair, domain):
+    tracker = _form(domain, "complaint_form", _user("删除我的信息", "delete_my_data"))
+    assert _script(repair, tracker, domain) == ["action_deactivate_loop", "action_confirm_delete", "action_listen"]
+
+
+def test_outside_a_form_the_rules_answer(repair, domain):
+    tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen"), _user("不弄了", "stop")],
+                                               domain.slots)
+    assert _script(repair, tracker, domain) == []
+    answer = _form(domain, "complaint_form", _user("大概五万", "inform"))
+    assert _script(repair, answer, domain) == []
+
+
+def test_rasas_own_loops_are_left_alone(repair, domain):
+    """The two-stage fallback is a loop too, but no form: a question inside it is no digression."""
+    tracker = _form(domain, "action_two_stage_fallback", _user("利息合法吗", "ask_interest_legality"))
+    assert _script(repair, tracker, domain) == []
+
+
+def test_a_step_never_runs_twice_in_a_turn_whatever_is_reverted(repair, domain):
+    """An action that reverts the user's message (the two-stage fallback does) must not make the
+    script start again: that looped until the request timed out."""
+    tracker = _form(domain, "complaint_form", _user("我想协商还款", "negotiate_repayment"),
+                    ActionExecuted("action_deactivate_loop"), ActiveLoop(None), ActionExecuted("negotiation_form"),
+                    ActionReverted())
+    assert "negotiation_form" not in actions_since_user(tracker)  # reverted: gone from the applied events
+    assert _predicted(repair, tracker, domain)[0] is None

@@ -1,0 +1,148 @@
+"""Dialogue patterns stated once, for every form and outside them: Rasa-side policies that need
+no training and no action server.
+
+- SafetyFirstPolicy: the crisis reply first, in every state (then the form paused).
+- ConversationRepairPolicy: what a user may do in the middle of any form — stop it, leave it for
+  something else (deletion), ask a question (answered, then the form asks again), or start
+  another journey (the form is left and the other one starts, keeping what is known).
+
+Both act on the latest user message and predict a short script of actions after it, one per
+prediction. Inside a form Rasa's RulePolicy predicts the form again after every user message (the
+loop's "happy path") and consults rules only once the form rejects the message — after asking the
+action server. Rasa marks that prediction as made without user input, which the ensemble puts
+above all others; so are these, with higher priorities (RulePolicy has 6), so they come first.
+Adding a form to domain.yml gives it these patterns without a new rule.
+"""
+
+from typing import Any, Dict, List, Optional, Set, Text
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_DEACTIVATE_LOOP_NAME, ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+
+def actions_since_user(tracker: DialogueStateTracker) -> List[Text]:
+    """The actions run since the latest user message, in order. Applied events: a fallback that
+    reverted a later message (UserUtteranceReverted) makes the message before it the latest again,
+    with what already answered it."""
+    done: List[Text] = []
+    for event in reversed(tracker.applied_events()):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, ActionExecuted) and event.action_name:
+            done.append(event.action_name)
+    return list(reversed(done))
+
+
+def actions_this_turn(tracker: DialogueStateTracker) -> List[Text]:
+    """The actions run since the bot last listened, reverted ones included: a script never runs a
+    step twice in one turn, whatever an action reverts (the two-stage fallback reverts the user's
+    message, which would otherwise start the script again)."""
+    done: List[Text] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecuted):
+            if event.action_name == ACTION_LISTEN_NAME:
+                break
+            done.append(event.action_name)
+    return done
+
+
+def _next(script: List[Text], done: List[Text], forms: List[Text]) -> Optional[Text]:
+    """The first step of `script` not yet run (`done`); after the last, listening — or nothing
+    when the last was a form, whose own next step (a question, or the actions that finish it) is
+    the other policies' to predict."""
+    ran: Set[Text] = set(done)
+    step = next((step for step in script if step not in ran), None)
+    if step is not None:
+        return step
+    return None if script[-1] in forms else ACTION_LISTEN_NAME
+
+
+class ScriptedPolicy(Policy):
+    """A policy that answers some user messages with a fixed script of actions."""
+
+    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        probabilities = self._default_predictions(domain)
+        action = self.next_action(tracker, domain)
+        if action is None:
+            return self._prediction(probabilities)
+        probabilities[domain.index_for_action(action)] = 1.0
+        return self._prediction(probabilities, is_no_user_prediction=True)
+
+    def next_action(self, tracker: DialogueStateTracker, domain: Domain) -> Optional[Text]:
+        """The next step of the script for the latest user message; None when it has none."""
+        script = self.script(tracker, (tracker.latest_message.intent or {}).get("name"), domain)
+        if script is None:
+            return None
+        return _next(script, actions_since_user(tracker) + actions_this_turn(tracker), domain.form_names)
+
+    def script(self, tracker: DialogueStateTracker, intent: Optional[Text], domain: Domain) -> Optional[List[Text]]:
+        raise NotImplementedError
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
+class SafetyFirstPolicy(ScriptedPolicy):
+    """For the configured intents (`replies`: intent → response in domain.yml): the response, then
+    `action_deactivate_loop` when a form is active (its slots are kept, so the user can pick it up
+    again), then listening. It overrules every other policy, so the crisis reply never waits for
+    a form's validation on the action server."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"priority": 8, "replies": {"express_distress": "utter_crisis_help"}}
+
+    def script(self, tracker: DialogueStateTracker, intent: Optional[Text], domain: Domain) -> Optional[List[Text]]:
+        response = self.config["replies"].get(intent)
+        if response is None:
+            return None
+        done = actions_since_user(tracker)
+        # The form is paused only when one was active when the reply went out.
+        paused = tracker.active_loop_name or ACTION_DEACTIVATE_LOOP_NAME in done
+        return [response] + ([ACTION_DEACTIVATE_LOOP_NAME] if paused else [])
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
+class ConversationRepairPolicy(ScriptedPolicy):
+    """Inside any form (and only there; outside, data/rules.yml answers):
+
+    - `leave` (intent → action): the form is left, then the action — 「不弄了」 stops it at once,
+      「删除我的信息」 asks to confirm the deletion;
+    - `digressions` (intent → action): the question is answered, then the form asks its question
+      again;
+    - `journeys` (intent → form): a request for another journey leaves this form and starts that
+      one; slots are kept, so what is known (platform, amount, region) is not asked again.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"priority": 7, "leave": {}, "digressions": {}, "journeys": {}}
+
+    def script(self, tracker: DialogueStateTracker, intent: Optional[Text], domain: Domain) -> Optional[List[Text]]:
+        # Forms only: Rasa's own loops (the two-stage fallback) keep their own logic.
+        form = tracker.active_loop_name if tracker.active_loop_name in domain.form_names else None
+        # A form this turn's script has left is still this turn's context.
+        in_form = form is not None or ACTION_DEACTIVATE_LOOP_NAME in actions_since_user(tracker)
+        if not in_form or intent is None:
+            return None
+        if intent in self.config["leave"]:
+            return [ACTION_DEACTIVATE_LOOP_NAME, self.config["leave"][intent]]
+        if intent in self.config["digressions"] and form is not None:
+            return [self.config["digressions"][intent], form]
+        target = self.config["journeys"].get(intent)
+        if target is not None and target != form:
+            return [ACTION_DEACTIVATE_LOOP_NAME, target]
+        return None
