@@ -1,16 +1,19 @@
 """Validation of form answers. Every free-text answer is normalised here; an answer that cannot
 be used gets a Chinese explanation and the question again, never an exception."""
 
-from typing import Any, Dict, Text
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from borrower.advice import behaviours_in
 from borrower.lexicon import lexicon
 from borrower.money import parse_amount
+from borrower.repair import amounts_by_slot, asks_why, corrected_slot, says_correction, says_skip, slot_label
 from borrower.text import UNKNOWN, clean, has_content, personal_number_spans, says_nothing, says_unknown
 
 # An opening message with fewer characters of content than this has no details yet.
@@ -84,7 +87,138 @@ def _asked(tracker: Tracker, slot: str) -> bool:
     return tracker.get_slot("requested_slot") == slot
 
 
-class ValidateComplaintForm(FormValidationAction):
+# The question answered unusably in a row so far, as "<slot>:<count>" (domain.yml slot).
+UNUSABLE_SLOT = "unusable_answers"
+MAX_UNUSABLE_ANSWERS = 2  # then the question is recorded as unknown: never asked a third time
+
+
+def _filled_order(tracker: Tracker) -> List[Text]:
+    """Slots in the order the user's answers set them (the latest last)."""
+    order: List[Text] = []
+    for event in tracker.events:
+        if event.get("event") == "slot" and event.get("value") is not None and event.get("name") != "requested_slot":
+            if event["name"] in order:
+                order.remove(event["name"])
+            order.append(event["name"])
+    return order
+
+
+class RepairingFormValidation(FormValidationAction, ABC):
+    """The validation every form shares: before an answer is validated as the answer to the
+    question asked, it may be
+
+    - a **correction** of an earlier answer (「不对，总共欠6万7」 while income is asked): the value
+      goes to the slot it belongs to (by its cue words, else the one answered last), the user is
+      told what changed, and the question asked is asked again — never filled with it;
+    - a **skip** (「跳过」「不想说」): recorded as unknown (不清楚), never as a value;
+    - a **question about the question** (「你问这个干嘛」): why it matters and how to skip it.
+
+    And after MAX_UNUSABLE_ANSWERS unusable answers in a row to the same question, it is recorded
+    as unknown, with how to give it later or stop: no question is asked a third time in a row.
+    Forms list their amount slots in `amount_slots` and their name slots in `name_slots`.
+    """
+
+    amount_slots: Tuple[Text, ...] = ()
+    name_slots: Tuple[Text, ...] = ()
+
+    @abstractmethod
+    def name(self) -> Text:
+        """validate_<form>; abstract, so the SDK registers only the forms' own classes."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        asked = tracker.get_slot("requested_slot")
+        text = _text(tracker.latest_message.get("text"))
+        if asked and text:
+            repaired = self._repair(dispatcher, tracker, asked, text)
+            if repaired is not None:
+                return repaired
+        before = len(dispatcher.messages)
+        events = await super().run(dispatcher, tracker, domain)
+        events = self._fill_from_message(tracker, asked, text, events)
+        events = self._limit_unusable(dispatcher, tracker, asked, events, before)
+        self._say_what_was_noted(dispatcher, events)
+        return events
+
+    def _fill_from_message(self, tracker: Tracker, asked: Optional[Text], text: Text,
+                           events: List[EventType]) -> List[EventType]:
+        """Every amount of the message that a cue word gives to one of this form's slots, besides
+        (or instead of) what was asked: 「收入4500 房租吃饭2800 能还800」 answers three questions.
+        A value no cue claims is the answer to the question asked."""
+        if not self.amount_slots or not text:
+            return events
+        found, unclaimed = amounts_by_slot(text, self.amount_slots)
+        if asked in self.amount_slots and asked not in found and unclaimed and found:
+            found[asked] = unclaimed[0]
+        found = {slot: value for slot, value in found.items() if 0 <= value < MAX_AMOUNT_YUAN}
+        if not found or (list(found) == [asked]):
+            return events  # one answer to the question asked: its own validation stands
+        kept = [e for e in events if not (e.get("event") == "slot" and e.get("name") in found)]
+        return kept + [SlotSet(slot, value) for slot, value in found.items()]
+
+    def _say_what_was_noted(self, dispatcher: CollectingDispatcher, events: List[EventType]) -> None:
+        """「记下了：欠款总额 42,000 元」 for the amounts this message gave, so a misreading is seen
+        and can be corrected at once."""
+        noted = []
+        for event in events:
+            value = event.get("value")
+            if (event.get("event") == "slot" and event.get("name") in self.amount_slots
+                    and isinstance(value, (int, float)) and not isinstance(value, bool)):
+                noted.append(f"{slot_label(event['name'])} {value:,.0f} 元")
+        if noted:
+            dispatcher.utter_message(response="utter_noted", items="，".join(noted))
+
+    def _repair(self, dispatcher: CollectingDispatcher, tracker: Tracker, asked: Text,
+                text: Text) -> Optional[List[EventType]]:
+        if asks_why(text):
+            dispatcher.utter_message(response=f"utter_why_{asked}")
+            return [SlotSet(asked, None)]
+        if says_correction(text):
+            corrected = self._correction(tracker, asked, text)
+            if corrected is not None:
+                slot, value, shown = corrected
+                dispatcher.utter_message(response="utter_corrected", label=slot_label(slot), value=shown)
+                return [SlotSet(slot, value), SlotSet(asked, None)] if slot != asked else [SlotSet(slot, value)]
+        if says_skip(text):
+            dispatcher.utter_message(response="utter_question_skipped")
+            return [SlotSet(asked, UNKNOWN), SlotSet(UNUSABLE_SLOT, None)]
+        return None
+
+    def _correction(self, tracker: Tracker, asked: Text, text: Text) -> Optional[Tuple[Text, Any, Text]]:
+        """(slot, new value, the value as shown) for a correction of an earlier answer."""
+        order = [slot for slot in _filled_order(tracker) if slot != asked]  # its candidate is this text
+        names = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") in self.name_slots]
+        if names:
+            slot = names[0]["entity"]
+            value = _name_answer(slot, names[0].get("value"), CollectingDispatcher()).get(slot)
+            return (slot, value, value) if value else None
+        amount = parse_amount(text)
+        if amount is None or not 0 <= amount < MAX_AMOUNT_YUAN:
+            return None
+        slot = corrected_slot(text, self.amount_slots, order)
+        if slot is None:
+            return None
+        return slot, amount, f"{amount:,.0f} 元"
+
+    def _limit_unusable(self, dispatcher: CollectingDispatcher, tracker: Tracker, asked: Optional[Text],
+                        events: List[EventType], before: int) -> List[EventType]:
+        answer = next((e for e in events if e.get("event") == "slot" and e.get("name") == asked), None)
+        if not asked or answer is None:
+            return events
+        if answer.get("value") is not None:
+            return events + [SlotSet(UNUSABLE_SLOT, None)]
+        previous = str(tracker.get_slot(UNUSABLE_SLOT) or "")
+        count = int(previous.split(":")[1]) + 1 if previous.startswith(f"{asked}:") else 1
+        if count < MAX_UNUSABLE_ANSWERS:
+            return events + [SlotSet(UNUSABLE_SLOT, f"{asked}:{count}")]
+        del dispatcher.messages[before:]  # not the "please answer again" of this answer
+        dispatcher.utter_message(response="utter_question_skipped_after_tries")
+        return [e for e in events if e is not answer] + [SlotSet(asked, UNKNOWN), SlotSet(UNUSABLE_SLOT, None)]
+
+
+class ValidateComplaintForm(RepairingFormValidation):
+    amount_slots = ("amount",)
+    name_slots = ("platform", "loan_type")
+
     def name(self) -> Text:
         return "validate_complaint_form"
 
@@ -114,7 +248,9 @@ class ValidateComplaintForm(FormValidationAction):
         return amount_answer("amount", value, dispatcher, allow_unknown=True)
 
 
-class ValidateHarassmentForm(FormValidationAction):
+class ValidateHarassmentForm(RepairingFormValidation):
+    name_slots = ("platform",)
+
     def name(self) -> Text:
         return "validate_harassment_form"
 
@@ -135,7 +271,10 @@ class ValidateHarassmentForm(FormValidationAction):
         return platform_answer(value, dispatcher)
 
 
-class ValidateNegotiationForm(FormValidationAction):
+class ValidateNegotiationForm(RepairingFormValidation):
+    amount_slots = ("debt_amount", "monthly_income", "essential_spending", "affordable_amount")
+    name_slots = ("loan_type",)
+
     def name(self) -> Text:
         return "validate_negotiation_form"
 

@@ -1,0 +1,81 @@
+"""Reading repair moves in a form answer (words in lexicon/repair.yml): a correction of an earlier
+answer and which one it means, a skip or refusal, a question about why something is asked."""
+
+from functools import lru_cache
+from typing import Dict, Iterable, Optional, Sequence, Tuple
+
+import yaml
+
+from borrower.money import read_amounts
+from borrower.paths import LEXICON_DIR
+from borrower.text import normalize
+
+
+@lru_cache(maxsize=1)
+def _words() -> Dict[str, object]:
+    return yaml.safe_load((LEXICON_DIR / "repair.yml").read_text(encoding="utf-8"))
+
+
+def _says(text: Optional[str], key: str) -> bool:
+    cleaned = normalize(text)
+    return bool(cleaned) and any(word in cleaned for word in _words()[key])
+
+
+def says_correction(text: Optional[str]) -> bool:
+    """「不对，是6万7」「刚才说错了」「金额改成1.2万」."""
+    return _says(text, "correction")
+
+
+def says_skip(text: Optional[str]) -> bool:
+    """「跳过」「不想说」「保密」: no value, and no need to ask again."""
+    return _says(text, "skip")
+
+
+def asks_why(text: Optional[str]) -> bool:
+    """「你问这个干嘛」「凭什么告诉你」."""
+    return _says(text, "why_asked")
+
+
+def corrected_slot(text: Optional[str], candidates: Sequence[str], filled_in_order: Iterable[str]) -> Optional[str]:
+    """Which of `candidates` (a form's slots that take this kind of value) a correction means: the
+    first whose cue words the text has; else the one answered last of `filled_in_order`."""
+    cleaned = normalize(text)
+    cues: Dict[str, Tuple[str, ...]] = {slot: tuple(words) for slot, words in _words()["slot_cues"].items()}
+    for slot in candidates:
+        if any(word in cleaned for word in cues.get(slot, ())):
+            return slot
+    answered = [slot for slot in filled_in_order if slot in candidates]
+    return answered[-1] if answered else None
+
+
+def slot_label(slot: str) -> str:
+    """How a slot is named to the user (「欠款总额」)."""
+    return str(_words()["labels"].get(slot, slot))
+
+
+def amounts_by_slot(text: Optional[str], candidates: Sequence[str]) -> Tuple[Dict[str, float], Tuple[float, ...]]:
+    """The amounts of a message that several answers share (「收入4500 房租吃饭2800 能还800」): each
+    given to the slot of `candidates` whose cue word stands nearest before it since the previous
+    amount (収入 → monthly_income); a stated total (「加起来6万7」) is the debt's when no cue says
+    otherwise. Returns ({slot: value}, the values no cue claimed, in order)."""
+    cleaned = normalize(text)
+    cues: Dict[str, Tuple[str, ...]] = {slot: tuple(words) for slot, words in _words()["slot_cues"].items()}
+    found: Dict[str, float] = {}
+    unclaimed = []
+    previous_end = 0
+    for amount in read_amounts(cleaned):
+        lead = cleaned[previous_end:amount.start]
+        previous_end = amount.end
+        best, where = None, -1
+        for slot in candidates:
+            for word in cues.get(slot, ()):
+                position = lead.rfind(word)
+                if position > where:
+                    best, where = slot, position
+        if best is None and amount.total and "debt_amount" in candidates:
+            best = "debt_amount"
+        if best is None or best in found:
+            unclaimed.append(amount.value)
+        else:
+            found[best] = amount.value
+    return found, tuple(unclaimed)
