@@ -11,5 +11,6 @@ cases.py       recording the case (repository: borrower/casestore.py), status, v
 followup.py    progress reports on a case, deadline reminders, the session start
 privacy.py     deleting the user's cases and conversation
 closing.py     goodbyes and thanks, with a check-in after a crisis message
+clarify.py     「你是想……吗？」 with the likeliest requests as buttons (two-stage fallback)
 slots.py       reading slot values the same way in every action
 """
