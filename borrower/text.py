@@ -131,9 +131,17 @@ def mask_pii(text: Optional[str]) -> str:
     if not text:
         return ""
     text = text.translate(_FULL_WIDTH_NUMBER)
-    text = _ID_CARD_ANY.sub(lambda m: m.group("head") + "*" * 11 + m.group("tail"), text)
-    text = _MOBILE_ANY.sub(lambda m: (m.group("prefix") or "") + m.group("head") + "****" + m.group("tail"), text)
-    return _BANK_CARD_ANY.sub(_masked_card, text)
+    # Until nothing changes: numbers glued together (a phone, then a card in groups) show their
+    # boundaries only once the first is masked.
+    for _ in range(4):
+        masked = _ID_CARD_ANY.sub(lambda m: m.group("head") + "*" * 11 + m.group("tail"), text)
+        masked = _MOBILE_ANY.sub(lambda m: (m.group("prefix") or "") + m.group("head") + "****" + m.group("tail"),
+                                 masked)
+        masked = _BANK_CARD_ANY.sub(_masked_card, masked)
+        if masked == text:
+            break
+        text = masked
+    return text
 
 
 def _masked_card(match: "re.Match[str]") -> str:

@@ -23,7 +23,7 @@ def test_complaint_is_recorded_with_its_case_number(servers, sender):
     assert "我不是律师" in reply
     [number] = CASE_NUMBER.findall(reply)
 
-    [case] = CaseStore(servers.cases_db_url).cases_for(sender)
+    [case] = CaseStore(servers.cases_db_url).cases_for(f"rest:{sender}")
     assert case.case_number == number
     assert (case.category, case.platform, case.loan_type, case.amount) == ("complaint", "易鑫", "车贷", 52000)
     assert "GPS" in case.summary and "投诉书" in case.draft
@@ -35,7 +35,7 @@ def test_traditional_harassment_report_names_rules_and_110(servers, sender):
     reply = servers.text(sender, "分期樂")
     assert "110" in reply and "《刑法》第 279 条" in reply and "请保留这些证据" in reply
     assert CASE_NUMBER.search(reply)
-    [case] = CaseStore(servers.cases_db_url).cases_for(sender)
+    [case] = CaseStore(servers.cases_db_url).cases_for(f"rest:{sender}")
     assert case.category == "harassment" and case.platform == "分期乐"
     assert set(case.details["behaviours"]) >= {"impersonation", "third_party_contact"}
 
@@ -53,7 +53,7 @@ def test_letter_masks_the_users_numbers_and_writes_them_in_full_only_on_request(
     assert "联系电话：138****5678" in reply and "信里写完整号码" in reply
     reply = servers.text(sender, "信里写完整号码 13812345678")
     assert "联系电话：13812345678" in reply and "加密保存在你的案件里" in reply
-    [case] = CaseStore(servers.cases_db_url).cases_for(sender)
+    [case] = CaseStore(servers.cases_db_url).cases_for(f"rest:{sender}")
     assert "138****5678" in case.draft and "13812345678" not in case.draft + case.summary
     with create_engine(servers.tracker_db_url, future=True).connect() as connection:
         stored = connection.execute(
@@ -62,11 +62,14 @@ def test_letter_masks_the_users_numbers_and_writes_them_in_full_only_on_request(
     assert any("138****5678" in row for row in stored)
     assert not any("13812345678" in row for row in stored)  # not the user's messages, not the reply
 
-    # Asked again later, without the number: the one kept (encrypted) with the case is used.
+    # Asked again later, without the number: the one kept (encrypted) with the case is used —
+    # once the phone's last four digits are given (a sender id alone proves nothing).
     reply = servers.text(sender, "把信里的号码写完整")
+    assert "后四位" in reply and "13812345678" not in reply
+    reply = servers.text(sender, "5678")
     assert "联系电话：13812345678" in reply
     with create_engine(servers.cases_db_url, future=True).connect() as connection:
-        secret = connection.execute(text("SELECT contact_secret FROM cases WHERE sender_id = :s"), {"s": sender}).scalar_one()
+        secret = connection.execute(text("SELECT contact_secret FROM cases WHERE owner = :s"), {"s": f"rest:{sender}"}).scalar_one()
     assert secret and "13812345678" not in secret
 
 
@@ -113,10 +116,10 @@ def test_deleting_my_data_leaves_nothing_in_the_case_or_tracker_tables(servers, 
     assert CASE_NUMBER.search(servers.text(sender, "五万二"))
     reply = servers.text(sender, "删除我的信息")
     assert "1 个案件" in reply and "确定删除" in reply
-    assert len(CaseStore(servers.cases_db_url).cases_for(sender)) == 1  # not before the confirmation
+    assert len(CaseStore(servers.cases_db_url).cases_for(f"rest:{sender}")) == 1  # not before the confirmation
     assert "已删除：1 个案件" in servers.text(sender, "确定删除")
 
-    assert CaseStore(servers.cases_db_url).cases_for(sender) == []
+    assert CaseStore(servers.cases_db_url).cases_for(f"rest:{sender}") == []
     with create_engine(servers.tracker_db_url, future=True).connect() as connection:
         count = connection.execute(
             text("SELECT COUNT(*) FROM events WHERE sender_id = :sender"), {"sender": sender}
@@ -130,7 +133,7 @@ def test_news_of_an_incident_with_no_case_here_starts_a_report(servers, sender):
     reply = servers.text(sender, "补充一下，昨天催收又给我单位打电话了")
     assert "当作一次新的催收情况" in reply and "哪个平台" in reply
     assert CASE_NUMBER.search(servers.text(sender, "安逸花"))
-    [case] = CaseStore(servers.cases_db_url).cases_for(sender)
+    [case] = CaseStore(servers.cases_db_url).cases_for(f"rest:{sender}")
     assert case.category == "harassment" and case.platform == "安逸花"
     assert "third_party_contact" in case.details["behaviours"]
 
@@ -141,9 +144,9 @@ def test_deleting_one_case_by_its_number_keeps_the_conversation(servers, sender)
     number = CASE_NUMBER.search(servers.text(sender, "五万二")).group(0)
     reply = servers.text(sender, f"把案件{number}删掉")
     assert f"确定要删除案件 {number} 吗" in reply and "这段对话的记录会保留" in reply
-    assert len(CaseStore(servers.cases_db_url).cases_for(sender)) == 1  # not before the confirmation
+    assert len(CaseStore(servers.cases_db_url).cases_for(f"rest:{sender}")) == 1  # not before the confirmation
     assert f"已删除案件 {number}" in servers.text(sender, "确定删除")
-    assert CaseStore(servers.cases_db_url).cases_for(sender) == []
+    assert CaseStore(servers.cases_db_url).cases_for(f"rest:{sender}") == []
     with create_engine(servers.tracker_db_url, future=True).connect() as connection:
         count = connection.execute(
             text("SELECT COUNT(*) FROM events WHERE sender_id = :sender"), {"sender": sender}
@@ -160,7 +163,7 @@ def test_negotiation_explains_options_honestly(servers, sender):
     assert "最多能拿出" in servers.text(sender, "三千五")
     reply = servers.text(sender, "两千")
     assert "分 48 期：每月约 1,667 元" in reply and "「可以」（不是「必须」）" in reply
-    [case] = CaseStore(servers.cases_db_url).cases_for(sender)
+    [case] = CaseStore(servers.cases_db_url).cases_for(f"rest:{sender}")
     assert case.category == "negotiation" and case.details["affordable"] == 2000
     assert case.details["essential_spending"] == 3500
 

@@ -261,7 +261,7 @@ def test_a_letter_keeps_its_line_breaks_and_can_be_copied_and_downloaded(widget,
     content = Path(download.path()).read_bytes()
     assert content.startswith(b"\xef\xbb\xbf") and b"\r\n" in content  # for Windows Notepad
     downloaded = content.decode("utf-8-sig").replace("\r\n", "\n")
-    [case] = CaseStore(servers.cases_db_url).cases_for(widget.session_id())
+    [case] = CaseStore(servers.cases_db_url).cases_for(f"socketio:{widget.session_id()}")
     assert downloaded == letter == case.draft.strip()
 
     copy = message.locator(".letter-tool").first

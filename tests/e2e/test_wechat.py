@@ -38,7 +38,7 @@ def test_a_complaint_through_wechat_with_numbered_choices_and_long_replies_in_pa
     assert "12378" in whole and "投诉书" in whole and "我不是律师" in whole
     [number] = set(CASE_NUMBER.findall(whole))
 
-    [case] = CaseStore(servers.cases_db_url).cases_for(user.openid)  # the OpenID is the sender
+    [case] = CaseStore(servers.cases_db_url).cases_for(f"wechat:{user.openid}")  # the OpenID is the sender
     assert (case.case_number, case.loan_type, case.amount) == (number, "车贷", 52000)
 
 
