@@ -107,13 +107,15 @@ def run(conversations: List[Dict[str, Any]], model: Optional[Path] = None) -> Li
 
 
 def summary(results: List[ConversationResult]) -> Dict[str, List[int]]:
-    """pattern → [passed, total], with "all"."""
+    """pattern → [conversations passed, conversations, turns passed, turns], with "all"."""
     table: Dict[str, List[int]] = {}
     for result in results:
         for key in (result.pattern, "all"):
-            row = table.setdefault(key, [0, 0])
+            row = table.setdefault(key, [0, 0, 0, 0])
             row[0] += result.passed
             row[1] += 1
+            row[2] += sum(not turn.problems for turn in result.turns)
+            row[3] += len(result.turns)
     return table
 
 
@@ -124,12 +126,15 @@ def report(results: List[ConversationResult], command: str, seconds: float) -> s
         f"Made by `{command}` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC in {seconds:.0f} s: "
         f"{len(results)} conversations, {sum(len(r.turns) for r in results)} turns, played over HTTP against the "
         "real Rasa and action servers (bench/conversations.py).", "",
-        "| pattern | passed | of | share |", "|---|---:|---:|---:|",
+        "A conversation passes when every turn does; the turn columns show how far from that it is.", "",
+        "| pattern | conversations passed | of | share | turns passed | of | share |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for pattern in sorted(table, key=lambda key: (key == "all", key)):
-        passed, total = table[pattern]
+        passed, total, turns_passed, turns = table[pattern]
         name = f"**{pattern}**" if pattern == "all" else pattern
-        lines.append(f"| {name} | {passed} | {total} | {passed / total:.0%} |")
+        lines.append(f"| {name} | {passed} | {total} | {passed / total:.0%} | {turns_passed} | {turns} | "
+                     f"{turns_passed / turns:.0%} |")
     lines += ["", "## Failing turns", ""]
     for result in results:
         for index, turn in enumerate(result.turns, start=1):
@@ -152,8 +157,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     text = report(results, command, time.monotonic() - start)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(text, encoding="utf-8")
-    passed, total = summary(results)["all"]
-    print(f"{passed}/{total} conversations passed ({passed / total:.0%}); report: {args.report}")
+    passed, total, turns_passed, turns = summary(results)["all"]
+    print(f"{passed}/{total} conversations passed ({passed / total:.0%}), {turns_passed}/{turns} turns "
+          f"({turns_passed / turns:.0%}); report: {args.report}")
     return 0
 
 

@@ -9,6 +9,7 @@ case store or either server's log."""
 import json
 import os
 import random
+import re
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -83,8 +84,13 @@ def _strings(value) -> Iterator[str]:
             yield from _strings(item)
 
 
+_KEYED_HASH = re.compile(r"[0-9a-f]{64}")  # the case's verifier (borrower/secret.py), digits by chance
+
+
 def unmasked(text: str) -> bool:
     """Whether masking would still change something: a number left in some notation."""
+    if _KEYED_HASH.fullmatch(text):
+        return False
     return mask_pii(text).count("*") > text.count("*") + text.count("＊")
 
 
