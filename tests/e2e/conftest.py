@@ -41,3 +41,14 @@ def servers(tmp_path_factory, wechat_api, trained_model) -> Servers:
 @pytest.fixture
 def sender() -> str:
     return f"e2e-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def fresh_servers(tmp_path, trained_model) -> Servers:
+    """Servers of this test alone, with their own databases and logs under tmp_path: for tests
+    that kill them or read every row and log line afterwards."""
+    try:
+        with running_servers(tmp_path, trained_model) as started:
+            yield started
+    except ServerError as error:
+        pytest.fail(str(error))

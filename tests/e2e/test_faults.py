@@ -14,7 +14,6 @@ import pytest
 
 from borrower.lexicon import lexicon
 from connectors.wechat_protocol import MESSAGES
-from tests.support.servers import ServerError, running_servers
 
 pytestmark = pytest.mark.e2e
 
@@ -22,17 +21,8 @@ pytestmark = pytest.mark.e2e
 NOT_IN_THE_LEXICON = "真想睡过去不再醒来"
 
 
-@pytest.fixture
-def servers_to_break(tmp_path, trained_model):
-    try:
-        with running_servers(tmp_path, trained_model) as started:
-            yield started
-    except ServerError as error:
-        pytest.fail(str(error))
-
-
-def test_with_the_action_server_killed_mid_form_a_crisis_still_gets_the_lines(servers_to_break):
-    servers, sender = servers_to_break, "fault-1"
+def test_with_the_action_server_killed_mid_form_a_crisis_still_gets_the_lines(fresh_servers):
+    servers, sender = fresh_servers, "fault-1"
     assert not lexicon().mentions_crisis(NOT_IN_THE_LEXICON)
     assert "一共欠多少钱" in servers.text(sender, "我还不上网贷了，想协商")
     os.killpg(servers.pids["actions"], signal.SIGKILL)
@@ -46,17 +36,17 @@ def test_with_the_action_server_killed_mid_form_a_crisis_still_gets_the_lines(se
     assert [reply["text"] for reply in answer] == [MESSAGES["error"]]
 
 
-def test_a_crisis_in_a_new_conversation_with_the_action_server_down(servers_to_break):
+def test_a_crisis_in_a_new_conversation_with_the_action_server_down(fresh_servers):
     """The session start is a custom action: it fails, the crisis reply does not."""
-    servers = servers_to_break
+    servers = fresh_servers
     os.killpg(servers.pids["actions"], signal.SIGKILL)
     time.sleep(1)
     crisis = servers.text("fault-2", NOT_IN_THE_LEXICON)
     assert "12356" in crisis and "110" in crisis, crisis
 
 
-def test_the_form_goes_on_when_the_action_server_is_back(servers_to_break):
-    servers, sender = servers_to_break, "fault-3"
+def test_the_form_goes_on_when_the_action_server_is_back(fresh_servers):
+    servers, sender = fresh_servers, "fault-3"
     assert "一共欠多少钱" in servers.text(sender, "我还不上网贷了，想协商")
     os.killpg(servers.pids["actions"], signal.SIGKILL)
     time.sleep(1)

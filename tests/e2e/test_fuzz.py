@@ -21,7 +21,6 @@ import requests
 from borrower.text import has_content, mask_pii
 from connectors.inbound import clean_message
 from connectors.wechat_protocol import MESSAGES
-from tests.support.servers import ServerError, running_servers
 
 pytestmark = pytest.mark.e2e
 
@@ -107,16 +106,8 @@ def _database_strings(path: Path) -> Iterator[str]:
                             yield value
 
 
-@pytest.fixture
-def servers(tmp_path, trained_model):
-    try:
-        with running_servers(tmp_path, trained_model) as started:
-            yield started
-    except ServerError as error:
-        pytest.fail(str(error))
-
-
-def test_two_thousand_hostile_messages_inside_real_conversations(servers, tmp_path):
+def test_two_thousand_hostile_messages_inside_real_conversations(fresh_servers, tmp_path):
+    servers = fresh_servers
     rng = random.Random(SEED)
     per = MESSAGES_IN_RUN // CONVERSATIONS
     scripts = {f"fuzz-{n}": conversation(rng, per) for n in range(CONVERSATIONS)}

@@ -50,6 +50,21 @@ def _healthy(url: str) -> bool:
         return False
 
 
+def _kill_and_see_restarted(env, program: str, health_url: str, timeout_s: float, while_down=None) -> None:
+    """kill -9 the supervised `program`, run `while_down`, and wait until supervisord has it back."""
+    crashed = _supervised_pid(env, program)
+    os.kill(crashed, signal.SIGKILL)
+    if while_down:
+        while_down()
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        restarted = _supervised_pid(env, program)
+        if restarted not in (0, crashed) and _healthy(health_url):
+            return
+        time.sleep(1)
+    pytest.fail(f"{program} was not restarted")
+
+
 LOOPBACK = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1, ::1 as /proc writes them
 
 
@@ -81,16 +96,7 @@ def test_run_script_serves_and_ctrl_c_stops_everything(tmp_path, trained_model):
             assert (tmp_path / name).stat().st_mode & 0o077 == 0, name
 
         # A crashed action server is restarted by the supervisor; Rasa never stopped.
-        crashed = _supervised_pid(env, "actions")
-        os.kill(crashed, signal.SIGKILL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            restarted = _supervised_pid(env, "actions")
-            if restarted not in (0, crashed) and _healthy(f"http://127.0.0.1:{action_port}/health"):
-                break
-            time.sleep(1)
-        else:
-            pytest.fail("the action server was not restarted")
+        _kill_and_see_restarted(env, "actions", f"http://127.0.0.1:{action_port}/health", 60)
         again = requests.post(
             f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
             json={"sender": "run-script-2", "message": "催收半夜打电话骚扰我"}, timeout=60,
@@ -105,18 +111,8 @@ def test_run_script_serves_and_ctrl_c_stops_everything(tmp_path, trained_model):
                 json={"sender": "run-script-3", "message": text}, timeout=60).json())
 
         assert "一共欠多少钱" in say("我还不上网贷了，想协商")
-        crashed = _supervised_pid(env, "rasa")
-        os.kill(crashed, signal.SIGKILL)
-        with pytest.raises(requests.ConnectionError):
-            say("大概五万")
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            restarted = _supervised_pid(env, "rasa")
-            if restarted not in (0, crashed) and _healthy(f"http://127.0.0.1:{rasa_port}/"):
-                break
-            time.sleep(1)
-        else:
-            pytest.fail("Rasa was not restarted")
+        _kill_and_see_restarted(env, "rasa", f"http://127.0.0.1:{rasa_port}/", START_TIMEOUT_S,
+                                while_down=lambda: pytest.raises(requests.ConnectionError, say, "大概五万"))
         assert "每月收入" in say("大概五万")  # the tracker kept the form and its question
         widget_url = f"http://localhost:{rasa_port}/webhooks/socketio/"
         assert f"Website widget: {widget_url}" in output.read_text()
