@@ -31,6 +31,11 @@ def says_skip(text: Optional[str]) -> bool:
     return _says(text, "skip")
 
 
+def says_resume(text: Optional[str]) -> bool:
+    """「刚才说到哪了」「还是弄吧」: take up the form that was left unfinished."""
+    return _says(text, "resume")
+
+
 def asks_why(text: Optional[str]) -> bool:
     """「你问这个干嘛」「凭什么告诉你」."""
     return _says(text, "why_asked")

@@ -21,9 +21,11 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_DEACTIVATE_LOOP_NAME, ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SessionStarted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from borrower.repair import says_resume
 
 
 def actions_since_user(tracker: DialogueStateTracker) -> List[Text]:
@@ -50,6 +52,25 @@ def actions_this_turn(tracker: DialogueStateTracker) -> List[Text]:
                 break
             done.append(event.action_name)
     return done
+
+
+def unfinished_form(tracker: DialogueStateTracker, domain: Domain) -> Optional[Text]:
+    """The form last left unfinished in this session — closed by action_deactivate_loop (stopped,
+    paused), not by itself on completion — when no form ran since."""
+    events = list(tracker.applied_events())
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if isinstance(event, SessionStarted):
+            return None
+        if isinstance(event, ActiveLoop):
+            if event.name is not None:
+                return None  # a loop ran since
+            closer = next((e.action_name for e in reversed(events[:index]) if isinstance(e, ActionExecuted)), None)
+            if closer != ACTION_DEACTIVATE_LOOP_NAME:
+                return None  # the form finished
+            opened = next((e.name for e in reversed(events[:index]) if isinstance(e, ActiveLoop) and e.name), None)
+            return opened if opened in domain.form_names else None
+    return None
 
 
 def _next(script: List[Text], done: List[Text], forms: List[Text]) -> Optional[Text]:
@@ -125,6 +146,10 @@ class ConversationRepairPolicy(ScriptedPolicy):
       again;
     - `journeys` (intent → form): a request for another journey leaves this form and starts that
       one; slots are kept, so what is known (platform, amount, region) is not asked again.
+
+    And after a form was left unfinished (stopped, paused by the crisis reply, left for a
+    question), a message that asks to go on (「刚才说到哪了」「还是弄吧」; lexicon/repair.yml
+    `resume`) takes it up again where it was, with what it knew.
     """
 
     @staticmethod
@@ -136,7 +161,12 @@ class ConversationRepairPolicy(ScriptedPolicy):
         form = tracker.active_loop_name if tracker.active_loop_name in domain.form_names else None
         # A form this turn's script has left is still this turn's context.
         in_form = form is not None or ACTION_DEACTIVATE_LOOP_NAME in actions_since_user(tracker)
-        if not in_form or intent is None:
+        if not in_form:
+            unfinished = unfinished_form(tracker, domain)
+            if unfinished and says_resume(tracker.latest_message.text):
+                return [unfinished]
+            return None
+        if intent is None:
             return None
         if intent in self.config["leave"]:
             return [ACTION_DEACTIVATE_LOOP_NAME, self.config["leave"][intent]]

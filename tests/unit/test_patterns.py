@@ -175,3 +175,27 @@ def test_a_step_never_runs_twice_in_a_turn_whatever_is_reverted(repair, domain):
                     ActionReverted())
     assert "negotiation_form" not in actions_since_user(tracker)  # reverted: gone from the applied events
     assert _predicted(repair, tracker, domain)[0] is None
+
+
+def _stopped(domain, form, *after):
+    return _form(domain, form, _user("算了不弄了", "stop"), ActionExecuted("action_deactivate_loop"), ActiveLoop(None),
+                 SlotSet("requested_slot", None), ActionExecuted("utter_form_stopped"), ActionExecuted("action_listen"),
+                 *after)
+
+
+@pytest.mark.parametrize("text, intent", [("还是弄吧 刚才说到哪了", "update_case"), ("咱们继续", "inform")])
+def test_a_form_left_unfinished_is_taken_up_again(repair, domain, text, intent):
+    tracker = _stopped(domain, "negotiation_form", _user(text, intent))
+    assert _script(repair, tracker, domain) == ["negotiation_form"]
+
+
+def test_a_finished_form_or_an_unrelated_message_is_not_resumed(repair, domain):
+    tracker = _stopped(domain, "negotiation_form", _user("催收打我电话合法吗", "ask_collection_rules"))
+    assert _script(repair, tracker, domain) == []
+    finished = DialogueStateTracker.from_events("s", [
+        ActionExecuted("action_listen"), _user("我想协商", "negotiate_repayment"), ActionExecuted("negotiation_form"),
+        ActiveLoop("negotiation_form"), ActionExecuted("action_listen"), _user("2000", "inform"),
+        ActionExecuted("negotiation_form"), ActiveLoop(None), SlotSet("requested_slot", None),
+        ActionExecuted("action_explain_negotiation"), ActionExecuted("action_listen"), _user("继续吧", "affirm")],
+        domain.slots)
+    assert _script(repair, finished, domain) == []
