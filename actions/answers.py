@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from borrower.advice import behaviours_in
 from borrower.apr import AprError, LoanFigures, read_figures, real_apr
 from borrower.knowledge import knowledge
+from borrower.lexicon import out_of_scope_channel
 from borrower.render import render
 
 
@@ -132,4 +133,24 @@ class ActionExplainEvidence(Action):
                 documents=kb.negotiation.documents,
             ),
         )
+        return []
+
+
+class ActionOutOfScope(Action):
+    """A question outside lending: one line saying so, and the public channel that takes that
+    kind of problem where the message shows one (a shop → 12315); never the lending ladder."""
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        channel_id = out_of_scope_channel(_latest_text(tracker))
+        if channel_id is None:
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
+        channel = knowledge().channel(channel_id)
+        dispatcher.utter_message(response="utter_out_of_scope_with_channel", channel=channel.name,
+                                 contact=channel.contact, handles=channel.handles, source=channel.source)
         return []

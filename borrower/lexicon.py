@@ -249,3 +249,16 @@ def install_jieba_dictionary() -> None:
         for form in {word, word.lower(), word.upper()}:
             jieba.add_word(form, freq=JIEBA_FREQ)
     _jieba_ready = True
+
+
+@lru_cache(maxsize=1)
+def _out_of_scope_topics() -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+    spec = yaml.safe_load((LEXICON_DIR / "out_of_scope.yml").read_text(encoding="utf-8"))
+    return tuple((topic["channel"], tuple(topic["cues"])) for topic in spec["topics"])
+
+
+def out_of_scope_channel(text: Optional[str]) -> Optional[str]:
+    """The knowledge-base channel for a question outside lending (lexicon/out_of_scope.yml): 「网店
+    不给退款」 → samr_12315; None when no topic shows."""
+    cleaned = normalize(text)
+    return next((channel for channel, cues in _out_of_scope_topics() if any(cue in cleaned for cue in cues)), None)

@@ -1,10 +1,13 @@
 """Knowledge answers, channel overview and case status on real tracker states."""
 
+import pytest
+
 from actions.answers import (
     ActionExplainCollectionRules,
     ActionExplainCreditReport,
     ActionExplainEvidence,
     ActionExplainInterest,
+    ActionOutOfScope,
 )
 from actions.cases import ActionCaseStatus
 from actions.channels import ActionChannelOverview
@@ -185,3 +188,21 @@ async def test_case_store_down(tracker_factory, dispatcher, domain, monkeypatch)
     monkeypatch.setattr(actions.cases, "_store", None)
     await ActionCaseStatus().run(dispatcher, _asking(tracker_factory, "alice"), domain)
     assert responses(dispatcher) == ["utter_case_store_unavailable"]
+
+
+@pytest.mark.parametrize("text, channel", [
+    ("网店卖我假货不给退款怎么办", "市场监管 12315"),
+    ("房东不退押金可以告他吗", "12345 政务服务便民热线"),
+])
+async def test_a_question_outside_lending_gets_the_public_channel_that_fits(tracker_factory, dispatcher, domain,
+                                                                           text, channel):
+    tracker = tracker_factory(text=text, intent="out_of_scope")
+    assert await ActionOutOfScope().run(dispatcher, tracker, domain) == []
+    assert responses(dispatcher) == ["utter_out_of_scope_with_channel"]
+    said = rendered(dispatcher, "utter_out_of_scope_with_channel")
+    assert said["channel"] == channel and said["source"]
+
+
+async def test_outside_lending_without_a_known_topic_names_no_channel(tracker_factory, dispatcher, domain):
+    await ActionOutOfScope().run(dispatcher, tracker_factory(text="今天天气怎么样", intent="out_of_scope"), domain)
+    assert responses(dispatcher) == ["utter_out_of_scope"]
