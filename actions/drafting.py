@@ -186,6 +186,9 @@ class ActionVerifyContact(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         case, events = verified_case(dispatcher, tracker, not_verified="utter_contact_not_verified")
+        if case is not None and case.owner != owner_of(tracker):
+            case = None  # only the requester's own case: a stranger's number never unlocks numbers
+            dispatcher.utter_message(response="utter_contact_not_verified")
         if case is not None and case.draft:
             send_letter(dispatcher, "utter_letter_full_contact", with_contact(case.draft, stored_contact(case)))
         return events

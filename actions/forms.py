@@ -89,7 +89,8 @@ def _asked(tracker: Tracker, slot: str) -> bool:
 
 # The question answered unusably in a row so far, as "<slot>:<count>" (domain.yml slot).
 UNUSABLE_SLOT = "unusable_answers"
-MAX_UNUSABLE_ANSWERS = 2  # then the question is recorded as unknown: never asked a third time
+MAX_UNUSABLE_ANSWERS = 2
+MAX_WHY_CHARS = 15  # 「你问这些干嘛？」 alone is about the question; in a long description it is not  # then the question is recorded as unknown: never asked a third time
 
 
 def _filled_order(tracker: Tracker) -> List[Text]:
@@ -128,7 +129,10 @@ class RepairingFormValidation(FormValidationAction, ABC):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         asked = tracker.get_slot("requested_slot")
         text = _text(tracker.latest_message.get("text"))
-        if asked and text:
+        # Free-text questions (what happened) take their answer whole: 「利息算错了，多扣了500」 is a
+        # description, not a correction.
+        repairable = asked in self.amount_slots + self.name_slots
+        if asked and text and (repairable or (asks_why(text) and len(text) <= MAX_WHY_CHARS)):
             repaired = self._repair(dispatcher, tracker, asked, text)
             if repaired is not None:
                 return repaired
@@ -147,7 +151,11 @@ class RepairingFormValidation(FormValidationAction, ABC):
         if not self.amount_slots or not text:
             return events
         found, unclaimed = amounts_by_slot(text, self.amount_slots)
-        if asked in self.amount_slots and asked not in found and unclaimed and found:
+        if asked in self.amount_slots and asked not in found and found:
+            if not unclaimed:  # 「收入不固定，欠了8万」: the only amount is another question's
+                kept = [e for e in events if not (e.get("event") == "slot" and e.get("name") in {asked, *found})]
+                return kept + [SlotSet(asked, None)] + [SlotSet(slot, value) for slot, value in found.items()
+                                                        if 0 <= value < MAX_AMOUNT_YUAN]
             found[asked] = unclaimed[0]
         found = {slot: value for slot, value in found.items() if 0 <= value < MAX_AMOUNT_YUAN}
         if not found or (list(found) == [asked]):

@@ -154,7 +154,7 @@ class ConversationRepairPolicy(ScriptedPolicy):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"priority": 7, "leave": {}, "digressions": {}, "journeys": {}}
+        return {"priority": 7, "leave": {}, "digressions": {}, "journeys": {}, "not_resume": []}
 
     def script(self, tracker: DialogueStateTracker, intent: Optional[Text], domain: Domain) -> Optional[List[Text]]:
         # Forms only: Rasa's own loops (the two-stage fallback) keep their own logic.
@@ -163,7 +163,9 @@ class ConversationRepairPolicy(ScriptedPolicy):
         in_form = form is not None or ACTION_DEACTIVATE_LOOP_NAME in actions_since_user(tracker)
         if not in_form:
             unfinished = unfinished_form(tracker, domain)
-            if unfinished and says_resume(tracker.latest_message.text):
+            handled = {*self.config["leave"], *self.config["digressions"], *self.config["journeys"],
+                       *self.config["not_resume"]}
+            if unfinished and intent not in handled and says_resume(tracker.latest_message.text):
                 return [unfinished]
             return None
         if intent is None:

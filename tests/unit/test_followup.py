@@ -466,3 +466,15 @@ async def test_the_same_sender_id_on_another_channel_is_another_person(tracker_f
     dispatcher.messages.clear()
     await ActionCaseStatus().run(dispatcher, on_wechat, domain)
     assert responses(dispatcher) == ["utter_case_list"]
+
+
+async def test_kept_numbers_are_only_released_for_the_requesters_own_case(tracker_factory, dispatcher, domain,
+                                                                          case_db):
+    store = CaseStore(case_db)
+    theirs = store.create_case("wechat:someone", "complaint", phone_last4="5678", draft="联系电话：138****5678")
+    store.store_contact(theirs.case_number, {"phone": "13812345678"})
+    events = await ActionVerifyContact().run(dispatcher, _verifying(tracker_factory, theirs.case_number, "5678", "erin"),
+                                             domain)
+    assert "13812345678" not in str(dispatcher.messages)
+    assert responses(dispatcher) == ["utter_contact_not_verified"]
+    assert events[0] == _slot("case_to_verify", None)

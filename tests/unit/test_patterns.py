@@ -199,3 +199,8 @@ def test_a_finished_form_or_an_unrelated_message_is_not_resumed(repair, domain):
         ActionExecuted("action_explain_negotiation"), ActionExecuted("action_listen"), _user("继续吧", "affirm")],
         domain.slots)
     assert _script(repair, finished, domain) == []
+
+
+def test_a_refusal_never_takes_a_stopped_form_up_again(repair, domain):
+    tracker = _stopped(domain, "negotiation_form", _user("不想继续弄了", "deny"))
+    assert _script(repair, tracker, domain) == []

@@ -110,3 +110,19 @@ async def test_an_answer_is_said_back_so_a_misreading_shows(tracker_factory, dis
     events = await ValidateNegotiationForm().run(dispatcher, tracker, domain)
     assert events == [_slot("debt_amount", 8000.0), _slot("unusable_answers", None)]
     assert rendered(dispatcher, "utter_noted")["items"] == "欠款总额 8,000 元"
+
+
+async def test_a_description_is_taken_whole_not_as_a_correction(tracker_factory, dispatcher, domain):
+    """Free-text questions are not repaired: 「利息算错了，多扣了我500」 describes the problem."""
+    tracker = _answering(tracker_factory, {"platform": "分期乐", "loan_type": "网贷"}, "complaint_problem",
+                         "利息算错了，多扣了我500")
+    events = await ValidateComplaintForm().run(dispatcher, tracker, domain)
+    assert {e["name"]: e["value"] for e in events}["complaint_problem"] == "利息算错了，多扣了我500"
+    assert "utter_corrected" not in responses(dispatcher)
+
+
+async def test_the_only_amount_belongs_to_another_question(tracker_factory, dispatcher, domain):
+    tracker = _answering(tracker_factory, {"loan_type": "网贷"}, "monthly_income", "收入不固定，欠了8万")
+    events = await ValidateNegotiationForm().run(dispatcher, tracker, domain)
+    slots = {e["name"]: e["value"] for e in events}
+    assert slots["debt_amount"] == 80000 and slots["monthly_income"] is None
