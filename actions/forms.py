@@ -14,7 +14,7 @@ from borrower.advice import behaviours_in
 from borrower.lexicon import lexicon
 from borrower.money import parse_amount
 from borrower.repair import amounts_by_slot, asks_why, corrected_slot, says_correction, says_skip, slot_label
-from borrower.text import UNKNOWN, clean, has_content, personal_number_spans, says_nothing, says_unknown
+from borrower.text import UNKNOWN, clean, has_content, mask_pii, personal_number_spans, says_nothing, says_unknown
 
 # An opening message with fewer characters of content than this has no details yet.
 CONTENT_MIN_CHARS = 3
@@ -26,6 +26,15 @@ OTHER_LOAN_TYPE = "其他借款"
 
 def _text(value: Any) -> str:
     return clean(str(value)).strip() if value is not None else ""
+
+
+def _masked(event: EventType) -> EventType:
+    """A form's answer is kept with its personal numbers masked (「我手机13812345678」 in a
+    description): the full numbers reach a letter only through action_include_contact_details."""
+    value = event.get("value")
+    if event.get("event") == "slot" and isinstance(value, str) and value != mask_pii(value):
+        return SlotSet(event["name"], mask_pii(value))
+    return event
 
 
 # Characters of markup, templates and forged intents, which no lender or loan name has.
@@ -141,7 +150,7 @@ class RepairingFormValidation(FormValidationAction, ABC):
         events = self._fill_from_message(tracker, asked, text, events)
         events = self._limit_unusable(dispatcher, tracker, asked, events, before)
         self._say_what_was_noted(dispatcher, events)
-        return events
+        return [_masked(event) for event in events]
 
     def _fill_from_message(self, tracker: Tracker, asked: Optional[Text], text: Text,
                            events: List[EventType]) -> List[EventType]:
