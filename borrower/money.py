@@ -23,6 +23,7 @@ from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 
 import cn2an
+import jieba
 import yaml
 
 from borrower.paths import LEXICON_DIR
@@ -42,6 +43,7 @@ _CN_NUMERAL = _CN_DIGITS + "十拾百佰千仟万亿"
 _CN_VALUE = {ch: value for value, chars in enumerate(("零〇", "一壹", "二两贰", "三叁", "四肆", "五伍", "六陆",
                                                       "七柒", "八捌", "九玖")) for ch in chars}
 _LARGE_UNITS = "百佰千仟万亿"
+_UNIT_CHARS = _LARGE_UNITS + "wWkK"
 _UNIT_NAMES = {100: "百", 1000: "千", 10000: "万", 100000000: "亿"}
 
 
@@ -162,11 +164,14 @@ def _patterns() -> _Patterns:
     arabic = r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+(?:\.[0-9]+)?"
     cn, digits = f"[{_CN_NUMERAL}]", f"[{_CN_DIGITS}]"
     token = (
-        # digits, with a unit (8千, 1.2k, 20多万), more digit-unit pairs (1万5千, 10万零5千) and a
-        # single digit in the next lower unit (3万5, 1w2, 3万五)
+        # digits, with a unit (8千, 1.2k, 20多万, 3千万), more digit-unit pairs (1万5千, 10万零5千,
+        # 3万五千) and a single digit in the next lower unit (3万5, 1w2, 3万五) or the digits below
+        # the unit written out (1万500, 3k200)
         rf"(?:(?P<arabic>(?:{arabic})"
-        rf"(?:\s*(?:{inside})?\s*(?P<unit>{units})(?:零?(?:{arabic})(?:{units}))*"
-        rf"(?:[0-9](?![0-9]|[.,][0-9])|[一二两三四五六七八九](?![{_CN_NUMERAL}]))?)?)"
+        rf"(?:\s*(?:{inside})?\s*(?P<unit>{units})(?:[万亿](?![0-9]))?"
+        rf"(?:零?(?:{arabic}|[一二两三四五六七八九])(?:{units}))*"
+        rf"(?:(?<=[万wW])[1-9][0-9]{{2,3}}(?![0-9]|[.,][0-9])|(?<=[千kK])[1-9][0-9]{{2}}(?![0-9]|[.,][0-9])"
+        rf"|[0-9](?![0-9]|[.,][0-9])|[一二两三四五六七八九](?![{_CN_NUMERAL}]))?)?)"
         # or a Chinese numeral (五万二, 十几万, 两千来块, 三万五千点五)
         rf"|(?P<chinese>(?:几(?=十))?{cn}(?:{cn}|点(?={digits})|{inside}(?={cn}|\s*(?:{currency})))*))"
         # then 多 / 余 (八千多; not the 多 of 「多点」) and a currency word (9千块, 2,523元)
@@ -260,7 +265,27 @@ def _token(match: "re.Match[str]") -> _Token:
 
 
 def _tokens(cleaned: str) -> List[_Token]:
-    return [_token(match) for match in _patterns().token.finditer(cleaned)]
+    tokens = []
+    for match in _patterns().token.finditer(cleaned):
+        token = _token(match)
+        if _one_starts_a_word(cleaned, match) and (token.low is None or match.group(0)[-2:-1] in _UNIT_CHARS):
+            # 「欠了2万一直没还」: 2万, not 2万1; 「一万一一直」: 一万一
+            trimmed = _patterns().token.match(cleaned, match.start(), match.end() - 1)
+            token = _token(trimmed) if trimmed else token
+        tokens.append(token)
+    return tokens
+
+
+def _one_starts_a_word(cleaned: str, match: "re.Match[str]") -> bool:
+    """一 after a unit that jieba's dictionary reads as the start of a word (一直, 一般, 一共,
+    一次性 …): the 一 is no digit of the amount (两万一, 3万一左右, 一万一吧 keep it)."""
+    end = match.end()
+    if not match.group(0).endswith("一") or len(match.group(0)) < 2:
+        return False
+    words = money_words()
+    if cleaned.startswith(words.currency + words.approximate_after + words.trailing + words.inside, end):
+        return False
+    return len(jieba.lcut(cleaned[end - 1:end + 4], HMM=False)[0]) > 1
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,13 @@ def _read(text):
         ("信用卡欠了差不多二十来万吧", 200000),
         ("5千元", 5000),
         ("12,000块", 12000),
+        ("网贷欠了2万一直没敢跟家里说", 20000),  # was 21,000: the 一 of 一直
+        ("两万一直催我", 20000),
+        ("两万一左右", 21000),
+        ("我借了3万五千", 35000),  # was 30,000
+        ("还差1万500没还上", 10500),  # was 10,000
+        ("公司欠了3千万", 30000000),  # was 3,000
+        ("1百万", 1000000),  # was 100
     ],
 )
 def test_parse_amount_reads_yuan(text, yuan):
@@ -379,6 +386,7 @@ def _written_amounts(draw):
     form = draw(st.sampled_from([
         "digits", "digits_currency", "grouped", "wan", "wan_decimal", "wan_tail", "qian", "qian_tail",
         "k", "w", "chinese", "chinese_wan_tail", "chinese_qian_tail", "duo_wan", "approx_after", "approx_before",
+        "wan_digits_below", "wan_chinese_qian", "compound_unit",
     ]))
     currency = draw(st.sampled_from(["", "元", "块", "块钱"]))
     if form == "digits":
@@ -402,6 +410,16 @@ def _written_amounts(draw):
         count, tail = draw(st.integers(1, 999)), draw(st.integers(1, 9))
         unit = draw(st.sampled_from(["万", "w"]))
         return f"{count}{unit}{tail}", count * 10000 + tail * 1000, False, False
+    if form == "wan_digits_below":  # 1万500, 3万3000: the digits below the unit written out
+        count, below = draw(st.integers(1, 99)), draw(st.integers(100, 9999))
+        return f"{count}万{below}", count * 10000 + below, False, False
+    if form == "wan_chinese_qian":  # 3万五千, 2万两千
+        count, tail = draw(st.integers(1, 99)), draw(st.integers(1, 9))
+        head = draw(st.sampled_from(["两", "二"])) if tail == 2 else _CN_DIGIT[tail]
+        return f"{count}万{head}千", count * 10000 + tail * 1000, False, False
+    if form == "compound_unit":  # 3千万, 1百万
+        count, unit = draw(st.integers(1, 9)), draw(st.sampled_from([("千万", 10 ** 7), ("百万", 10 ** 6)]))
+        return f"{count}{unit[0]}", count * unit[1], False, False
     if form == "qian":
         count = draw(st.integers(1, 9))
         return f"{count}{draw(st.sampled_from(['千', 'k', 'K']))}{currency}", count * 1000, False, False
@@ -436,7 +454,9 @@ def _written_amounts(draw):
     return marker + inner, value, True, False
 
 
-_SENTENCES = ["{x}", "我借了{x}", "欠{x}", "网贷欠了{x}，实在还不上了", "本金{x}。", "当时借的是{x}吧"]
+# Words after the amount that begin with 一 (一直, 一般, 一次性): no digit of the amount.
+_SENTENCES = ["{x}", "我借了{x}", "欠{x}", "网贷欠了{x}，实在还不上了", "本金{x}。", "当时借的是{x}吧",
+              "欠了{x}一直没还", "借{x}一般要还多久", "{x}一次性还清行吗"]
 
 
 @settings(max_examples=300, deadline=None)
