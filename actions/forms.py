@@ -13,7 +13,9 @@ from rasa_sdk.types import DomainDict
 from borrower.advice import behaviours_in
 from borrower.lexicon import lexicon
 from borrower.money import parse_amount
-from borrower.repair import amounts_by_slot, asks_why, corrected_slot, says_correction, says_skip, slot_label
+from borrower.repair import (
+    amounts_by_slot, asks_why, corrected_amount, corrected_slot, says_correction, says_skip, slot_label,
+)
 from borrower.text import UNKNOWN, clean, has_content, mask_pii, personal_number_spans, says_nothing, says_unknown
 
 # An opening message with fewer characters of content than this has no details yet.
@@ -190,31 +192,34 @@ class RepairingFormValidation(FormValidationAction, ABC):
             dispatcher.utter_message(response=f"utter_why_{asked}")
             return [SlotSet(asked, None)]
         if says_correction(text):
-            corrected = self._correction(tracker, asked, text)
-            if corrected is not None:
-                slot, value, shown = corrected
-                dispatcher.utter_message(response="utter_corrected", label=slot_label(slot), value=shown)
-                return [SlotSet(slot, value), SlotSet(asked, None)] if slot != asked else [SlotSet(slot, value)]
+            corrected = self._corrections(tracker, asked, text)
+            if corrected:
+                for slot, _value, shown in corrected:
+                    dispatcher.utter_message(response="utter_corrected", label=slot_label(slot), value=shown)
+                events = [SlotSet(slot, value) for slot, value, _shown in corrected]
+                return events if asked in {slot for slot, _v, _s in corrected} else events + [SlotSet(asked, None)]
         if says_skip(text):
             dispatcher.utter_message(response="utter_question_skipped")
             return [SlotSet(asked, UNKNOWN), SlotSet(UNUSABLE_SLOT, None)]
         return None
 
-    def _correction(self, tracker: Tracker, asked: Text, text: Text) -> Optional[Tuple[Text, Any, Text]]:
-        """(slot, new value, the value as shown) for a correction of an earlier answer."""
+    def _corrections(self, tracker: Tracker, asked: Text, text: Text) -> List[Tuple[Text, Any, Text]]:
+        """(slot, new value, the value as shown) for each earlier answer a correction changes: a
+        name it gives (「不对，是借呗」) and an amount (「不对，不是5万，是6万7」 → 6万7)."""
         order = [slot for slot in _filled_order(tracker) if slot != asked]  # its candidate is this text
-        names = [e for e in tracker.latest_message.get("entities") or [] if e.get("entity") in self.name_slots]
-        if names:
-            slot = names[0]["entity"]
-            value = _name_answer(slot, names[0].get("value"), CollectingDispatcher()).get(slot)
-            return (slot, value, value) if value else None
-        amount = parse_amount(text)
-        if amount is None or not 0 <= amount < MAX_AMOUNT_YUAN:
-            return None
-        slot = corrected_slot(text, self.amount_slots, order)
-        if slot is None:
-            return None
-        return slot, amount, f"{amount:,.0f} 元"
+        corrections: List[Tuple[Text, Any, Text]] = []
+        for entity in tracker.latest_message.get("entities") or []:
+            slot = entity.get("entity")
+            if slot in self.name_slots and slot not in {c[0] for c in corrections}:
+                value = _name_answer(slot, entity.get("value"), CollectingDispatcher()).get(slot)
+                if value and value != tracker.get_slot(slot):  # 「信用卡欠了6万」 names no new loan type
+                    corrections.append((slot, value, value))
+        amount = corrected_amount(text)
+        if amount is not None and 0 <= amount.value < MAX_AMOUNT_YUAN:
+            slot = corrected_slot(text, self.amount_slots, order)
+            if slot is not None:
+                corrections.append((slot, amount.value, f"{amount.value:,.0f} 元"))
+        return corrections
 
     def _limit_unusable(self, dispatcher: CollectingDispatcher, tracker: Tracker, asked: Optional[Text],
                         events: List[EventType], before: int) -> List[EventType]:

@@ -6,9 +6,12 @@ from typing import Dict, Iterable, Optional, Sequence, Tuple
 
 import yaml
 
-from borrower.money import read_amounts
+from borrower.money import Amount, read_amounts
 from borrower.paths import LEXICON_DIR
 from borrower.text import normalize
+
+
+_CLAUSE_MARKS = "，,。.；;！!？?\n"
 
 
 @lru_cache(maxsize=1)
@@ -51,6 +54,21 @@ def corrected_slot(text: Optional[str], candidates: Sequence[str], filled_in_ord
             return slot
     answered = [slot for slot in filled_in_order if slot in candidates]
     return answered[-1] if answered else None
+
+
+def corrected_amount(text: Optional[str]) -> Optional[Amount]:
+    """The new value a correction gives: the last amount not named as the one it replaces
+    (「不对，不是5万，是6万7」 → 6万7; 「应该是8千，我说成8万了」 → 8千)."""
+    cleaned = normalize(text)
+    old_markers = tuple(_words()["old_value_before"])
+    previous_end, kept = 0, []
+    for amount in read_amounts(cleaned):
+        lead = cleaned[previous_end:amount.start]
+        lead = lead[max(lead.rfind(mark) for mark in _CLAUSE_MARKS) + 1:]
+        previous_end = amount.end
+        if not any(marker in lead for marker in old_markers):
+            kept.append(amount)
+    return kept[-1] if kept else None
 
 
 def slot_label(slot: str) -> str:

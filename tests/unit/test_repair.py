@@ -49,6 +49,46 @@ async def test_a_corrected_lender_name_replaces_the_platform(tracker_factory, di
     assert events == [_slot("platform", "招联消费金融"), _slot("amount", None)]  # the lexicon's name
 
 
+@pytest.mark.parametrize("text, debt", [
+    ("错了错了 不是3万5 是4万2", 42000.0),  # the value replaced comes first
+    ("是4万2，不是3万5，我前面说错了", 42000.0),
+    ("搞错了，写成3万5了，实际欠四万二", 42000.0),
+])
+async def test_a_correction_takes_the_new_value_not_the_one_it_replaces(tracker_factory, dispatcher, domain,
+                                                                         text, debt):
+    tracker = _answering(tracker_factory, NEGOTIATION_SO_FAR, "monthly_income", text,
+                         earlier=[("loan_type", "网贷"), ("debt_amount", 35000.0)])
+    events = await ValidateNegotiationForm().run(dispatcher, tracker, domain)
+    assert events == [_slot("debt_amount", debt), _slot("monthly_income", None)]
+
+
+async def test_a_hedged_answer_answers_the_question_asked(tracker_factory, dispatcher, domain):
+    """「应该是4000吧」 is an unsure answer to the income question, no correction of the debt."""
+    tracker = _answering(tracker_factory, NEGOTIATION_SO_FAR, "monthly_income", "应该是4000吧",
+                         earlier=[("loan_type", "网贷"), ("debt_amount", 35000.0)])
+    events = await ValidateNegotiationForm().run(dispatcher, tracker, domain)
+    assert _slot("monthly_income", 4000.0) in events
+    assert not any(event.get("name") == "debt_amount" for event in events)
+
+
+async def test_a_correction_naming_the_loan_type_still_corrects_the_amount(tracker_factory, dispatcher, domain):
+    """「信用卡」 is the loan type already given: only the amount changes."""
+    slots = {"loan_type": "信用卡", "debt_amount": 35000.0}
+    tracker = _answering(tracker_factory, slots, "monthly_income", "不对，信用卡一共欠了5万8",
+                         entities=[{"entity": "loan_type", "value": "信用卡"}],
+                         earlier=[("loan_type", "信用卡"), ("debt_amount", 35000.0)])
+    events = await ValidateNegotiationForm().run(dispatcher, tracker, domain)
+    assert events == [_slot("debt_amount", 58000.0), _slot("monthly_income", None)]
+
+
+async def test_a_correction_of_lender_and_amount_changes_both(tracker_factory, dispatcher, domain):
+    tracker = _answering(tracker_factory, {"platform": "分期乐"}, "amount", "说错了，是招联金融，多收了4800",
+                         entities=[{"entity": "platform", "value": "招联金融"}], earlier=[("platform", "分期乐")])
+    events = await ValidateComplaintForm().run(dispatcher, tracker, domain)
+    assert events == [_slot("platform", "招联消费金融"), _slot("amount", 4800.0)]
+    assert responses(dispatcher) == ["utter_corrected", "utter_corrected"]
+
+
 @pytest.mark.parametrize("text", ["这个不方便说", "跳过吧", "保密"])
 async def test_a_skip_is_recorded_as_unknown_not_as_a_value(tracker_factory, dispatcher, domain, text):
     tracker = _answering(tracker_factory, NEGOTIATION_SO_FAR, "monthly_income", text)
