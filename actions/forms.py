@@ -228,10 +228,13 @@ class RepairingFormValidation(FormValidationAction, ABC):
             return events
         if answer.get("value") is not None:
             return events + [SlotSet(UNUSABLE_SLOT, None)]
+        # Counted per form and question ("validate_negotiation_form:loan_type:1"): a count left by
+        # a form the user stopped does not shorten the same question in another form.
+        key = f"{self.name()}:{asked}:"
         previous = str(tracker.get_slot(UNUSABLE_SLOT) or "")
-        count = int(previous.split(":")[1]) + 1 if previous.startswith(f"{asked}:") else 1
+        count = int(previous[len(key):]) + 1 if previous.startswith(key) and previous[len(key):].isdigit() else 1
         if count < MAX_UNUSABLE_ANSWERS:
-            return events + [SlotSet(UNUSABLE_SLOT, f"{asked}:{count}")]
+            return events + [SlotSet(UNUSABLE_SLOT, f"{key}{count}")]
         del dispatcher.messages[before:]  # not the "please answer again" of this answer
         dispatcher.utter_message(response="utter_question_skipped_after_tries")
         return [e for e in events if e is not answer] + [SlotSet(asked, UNKNOWN), SlotSet(UNUSABLE_SLOT, None)]

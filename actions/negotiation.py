@@ -24,10 +24,10 @@ class ActionExplainNegotiation(Action):
     ) -> List[EventType]:
         facts = knowledge().negotiation
         plans = repayment_plans(
-            number(tracker, "debt_amount") or 0.0,
-            number(tracker, "monthly_income") or 0.0,
-            number(tracker, "affordable_amount") or 0.0,
-            number(tracker, "essential_spending"),  # None when the user did not know
+            number(tracker, "debt_amount"),  # each None when the user skipped it or did not know
+            number(tracker, "monthly_income"),
+            number(tracker, "affordable_amount"),
+            number(tracker, "essential_spending"),
         )
         specific = facts.credit_card if loan_type_id(tracker) == "credit_card" else facts.other
         options = render(

@@ -225,6 +225,8 @@ def harassment_findings(
 
 # Instalment terms a plan is proposed in (months); the longest is MAX_PLAN_MONTHS.
 PLAN_TERMS = (12, 24, 36, 48, MAX_PLAN_MONTHS)
+# The terms shown when the user did not say what they can pay each month.
+UNKNOWN_MEANS_TERMS = (12, 36, MAX_PLAN_MONTHS)
 
 
 @dataclass
@@ -232,37 +234,44 @@ class Plan:
     kind: str  # "instalments", "deferral" or "settlement"
     months: Optional[int] = None
     monthly: Optional[float] = None  # principal per month, rounded up to a yuan
-    within_means: bool = True  # monthly fits what the user can pay
+    within_means: Optional[bool] = True  # monthly fits what the user can pay; None: not known
 
 
 @dataclass
 class RepaymentPlans:
     """Plans to propose to a lender, from the user's own numbers. Figures are principal only:
-    whether interest and fees keep running is what the negotiation decides."""
+    whether interest and fees keep running is what the negotiation decides. A figure the user
+    skipped or did not know is None — never 0, which would say "no income"."""
 
     debt: float
-    income: float
-    essentials: Optional[float]  # None when the user did not know
-    affordable: float  # what the user said they can pay
-    pay: float  # what the plans assume: the affordable amount, capped by income less essentials
-    capacity: Optional[float]  # income less essentials, when the user knew their essentials
+    income: Optional[float]
+    essentials: Optional[float]
+    affordable: Optional[float]  # what the user said they can pay
+    pay: Optional[float]  # what the plans assume: the affordable amount, capped by income less essentials
+    capacity: Optional[float]  # income less essentials, when the user knew both
     overstated: bool  # the affordable amount is more than income less essentials
     plans: List[Plan]
     max_plan_months: int = MAX_PLAN_MONTHS
 
 
 def repayment_plans(
-    debt: float, income: float, affordable: float, essentials: Optional[float] = None
+    debt: Optional[float], income: Optional[float], affordable: Optional[float], essentials: Optional[float] = None
 ) -> RepaymentPlans:
     """Instalments (the shortest common term the user can afford, and the longest, 60 months),
-    deferral when nothing or not enough can be paid, and a lump-sum settlement to negotiate."""
-    capacity = max(income - essentials, 0.0) if essentials is not None else None
+    deferral when nothing or not enough can be paid, and a lump-sum settlement to negotiate.
+    Without the amount the user can pay, the common terms are shown without a verdict."""
+    debt = debt or 0.0
+    capacity = max(income - essentials, 0.0) if essentials is not None and income is not None else None
     ceiling = capacity if capacity is not None else income
     # Someone with no income may still pay from family help: only a stated income caps the amount.
-    overstated = income > 0 and affordable > ceiling
+    overstated = bool(income) and affordable is not None and ceiling is not None and affordable > ceiling
     pay = min(affordable, ceiling) if overstated else affordable
     plans: List[Plan] = []
-    if debt > 0:
+    if debt > 0 and pay is None:
+        plans = [Plan("instalments", months, float(math.ceil(debt / months)), within_means=None)
+                 for months in UNKNOWN_MEANS_TERMS]
+        plans.append(Plan("settlement"))
+    elif debt > 0:
         shortest = next((n for n in PLAN_TERMS if debt / n <= pay), None) if pay > 0 else None
         for months in dict.fromkeys(n for n in (shortest, MAX_PLAN_MONTHS) if n):
             monthly = float(math.ceil(debt / months))

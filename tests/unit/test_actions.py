@@ -230,6 +230,21 @@ async def test_negotiation_letter_without_debt_or_income_asks_the_user_to_fill_i
     assert "欠款约 （请填写金额）" in letter and "目前没有收入" in letter and "约 0 元" not in letter
 
 
+async def test_a_skipped_income_or_payment_is_left_to_fill_in_not_written_as_zero(tracker_factory, dispatcher,
+                                                                                   domain):
+    """Income and what the user can pay were skipped (不清楚): the letter must not say 目前没有收入
+    or 每月能用于还款约 0 元, and the options show the common terms without a verdict."""
+    slots = {"loan_type": "网贷", "debt_amount": 36000.0, "monthly_income": "不清楚", "essential_spending": "不清楚",
+             "affordable_amount": "不清楚"}
+    await ActionExplainNegotiation().run(dispatcher, tracker_factory(slots), domain)
+    letter = rendered(dispatcher, "utter_letter_part")["part"]
+    options = rendered(dispatcher, "utter_negotiation_options")["options"]
+    assert "每月收入约（请填写）" in letter and "每月能用于还款约 （请填写）元" in letter
+    assert "目前没有收入" not in letter and "0 元" not in letter.replace("36,000 元", "")
+    assert "分 12 期：每月约 3,000 元" in options and "分 60 期：每月约 600 元" in options
+    assert "超过你每月能还的" not in options and "延期" not in options.split("机构可以同意")[0]
+
+
 def _completed(form):
     return [{"event": "active_loop", "name": form}, {"event": "active_loop", "name": None}]
 

@@ -110,10 +110,10 @@ async def test_why_do_you_ask_gets_the_reason_and_the_question_again(tracker_fac
 async def test_no_question_is_asked_a_third_time_in_a_row(tracker_factory, dispatcher, domain):
     first = _answering(tracker_factory, NEGOTIATION_SO_FAR, "monthly_income", "啊这")
     events = await ValidateNegotiationForm().run(dispatcher, first, domain)
-    assert events == [_slot("monthly_income", None), _slot("unusable_answers", "monthly_income:1")]
+    assert events == [_slot("monthly_income", None), _slot("unusable_answers", "validate_negotiation_form:monthly_income:1")]
     assert responses(dispatcher) == ["utter_invalid_amount_required"]
     dispatcher.messages.clear()
-    second = _answering(tracker_factory, {**NEGOTIATION_SO_FAR, "unusable_answers": "monthly_income:1"},
+    second = _answering(tracker_factory, {**NEGOTIATION_SO_FAR, "unusable_answers": "validate_negotiation_form:monthly_income:1"},
                         "monthly_income", "emmm看情况")
     events = await ValidateNegotiationForm().run(dispatcher, second, domain)
     assert events == [_slot("monthly_income", "不清楚"), _slot("unusable_answers", None)]
@@ -121,7 +121,7 @@ async def test_no_question_is_asked_a_third_time_in_a_row(tracker_factory, dispa
 
 
 async def test_a_usable_answer_resets_the_count(tracker_factory, dispatcher, domain):
-    tracker = _answering(tracker_factory, {**NEGOTIATION_SO_FAR, "unusable_answers": "monthly_income:1"},
+    tracker = _answering(tracker_factory, {**NEGOTIATION_SO_FAR, "unusable_answers": "validate_negotiation_form:monthly_income:1"},
                          "monthly_income", "五千左右")
     events = await ValidateNegotiationForm().run(dispatcher, tracker, domain)
     assert events == [_slot("monthly_income", 5000.0), _slot("unusable_answers", None)]
@@ -166,3 +166,13 @@ async def test_the_only_amount_belongs_to_another_question(tracker_factory, disp
     events = await ValidateNegotiationForm().run(dispatcher, tracker, domain)
     slots = {e["name"]: e["value"] for e in events}
     assert slots["debt_amount"] == 80000 and slots["monthly_income"] is None
+
+
+async def test_a_count_left_by_another_form_does_not_shorten_the_question(tracker_factory, dispatcher, domain):
+    """One unusable loan-type answer in a complaint the user stopped; the negotiation form asks the
+    same question: the first unusable answer there is asked again, not skipped."""
+    tracker = _answering(tracker_factory, {"unusable_answers": "validate_complaint_form:loan_type:1"},
+                         "loan_type", "？？")
+    events = await ValidateNegotiationForm().run(dispatcher, tracker, domain)
+    assert events[-1] == _slot("unusable_answers", "validate_negotiation_form:loan_type:1")
+    assert _slot("loan_type", "不清楚") not in events
