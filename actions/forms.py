@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from borrower.advice import behaviours_in
 from borrower.lexicon import lexicon
-from borrower.money import parse_amount
+from borrower.money import parse_amount, read_amounts
 from borrower.repair import (
     amounts_by_slot, asks_why, corrected_amount, corrected_slot, says_correction, says_skip, slot_label,
 )
@@ -161,7 +161,7 @@ class RepairingFormValidation(FormValidationAction, ABC):
         A value no cue claims is the answer to the question asked."""
         if not self.amount_slots or not text:
             return events
-        found, unclaimed = amounts_by_slot(text, self.amount_slots)
+        found, unclaimed = amounts_by_slot(text, self.amount_slots, asked)
         if asked in self.amount_slots and asked not in found and found:
             if not unclaimed:  # 「收入不固定，欠了8万」: the only amount is another question's
                 kept = [e for e in events if not (e.get("event") == "slot" and e.get("name") in {asked, *found})]
@@ -228,6 +228,9 @@ class RepairingFormValidation(FormValidationAction, ABC):
             return events
         if answer.get("value") is not None:
             return events + [SlotSet(UNUSABLE_SLOT, None)]
+        if any(e.get("event") == "slot" and e.get("name") in self.amount_slots and e.get("value") is not None
+               for e in events):
+            return events  # 「每个月工资5000」 to the debt question: another question's answer, no failure
         # Counted per form and question ("validate_negotiation_form:loan_type:1"): a count left by
         # a form the user stopped does not shorten the same question in another form.
         key = f"{self.name()}:{asked}:"
@@ -311,6 +314,12 @@ class ValidateNegotiationForm(RepairingFormValidation):
     def validate_debt_amount(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
+        amounts = read_amounts(_text(value))
+        if amounts and all(amount.per_period for amount in amounts):  # 「每个月还信用卡3000」
+            found, _ = amounts_by_slot(_text(value), self.amount_slots, "debt_amount")
+            if not found:  # 「每个月工资5000」 answers another question: no need to say this
+                dispatcher.utter_message(response="utter_debt_is_a_total")
+            return {"debt_amount": None}
         result = amount_answer("debt_amount", value, dispatcher, allow_unknown=False)
         if result["debt_amount"] == 0:  # "没有" is no answer to how much is owed
             dispatcher.utter_message(response="utter_invalid_amount_required")

@@ -11,6 +11,8 @@ from borrower.paths import LEXICON_DIR
 from borrower.text import normalize
 
 
+# The cue group of lexicon/repair.yml slot_cues whose figures answer no question.
+INSTALMENT_DUE = "instalment_due"
 _CLAUSE_MARKS = "，,。.；;！!？?\n"
 
 
@@ -76,11 +78,19 @@ def slot_label(slot: str) -> str:
     return str(_words()["labels"].get(slot, slot))
 
 
-def amounts_by_slot(text: Optional[str], candidates: Sequence[str]) -> Tuple[Dict[str, float], Tuple[float, ...]]:
+def is_total_slot(slot: Optional[str]) -> bool:
+    """Whether a slot takes a total (what is owed), never a figure paid every month."""
+    return slot in _words()["total_slots"]
+
+
+def amounts_by_slot(
+    text: Optional[str], candidates: Sequence[str], asked: Optional[str] = None
+) -> Tuple[Dict[str, float], Tuple[float, ...]]:
     """The amounts of a message that several answers share (「收入4500 房租吃饭2800 能还800」): each
     given to the slot of `candidates` whose cue word stands nearest before it since the previous
     amount (収入 → monthly_income); a stated total (「加起来6万7」) is the debt's when no cue says
-    otherwise. Returns ({slot: value}, the values no cue claimed, in order)."""
+    otherwise. A figure paid every month (「每个月还信用卡3000」) never goes to a total slot.
+    Returns ({slot: value}, the values no cue claimed that could answer `asked`, in order)."""
     cleaned = normalize(text)
     cues: Dict[str, Tuple[str, ...]] = {slot: tuple(words) for slot, words in _words()["slot_cues"].items()}
     found: Dict[str, float] = {}
@@ -90,15 +100,20 @@ def amounts_by_slot(text: Optional[str], candidates: Sequence[str]) -> Tuple[Dic
         lead = cleaned[previous_end:amount.start]
         previous_end = amount.end
         best, where = None, -1
-        for slot in candidates:
+        for slot in (*candidates, INSTALMENT_DUE):
+            if amount.per_period and is_total_slot(slot):
+                continue
             for word in cues.get(slot, ()):
                 position = lead.rfind(word)
                 if position > where:
                     best, where = slot, position
-        if best is None and amount.total and "debt_amount" in candidates:
+        if best is None and amount.total and "debt_amount" in candidates and not amount.per_period:
             best = "debt_amount"
+        if best == INSTALMENT_DUE:
+            continue
         if best is None or best in found:
-            unclaimed.append(amount.value)
+            if not (amount.per_period and is_total_slot(asked)):
+                unclaimed.append(amount.value)
         else:
             found[best] = amount.value
     return found, tuple(unclaimed)

@@ -176,3 +176,27 @@ async def test_a_count_left_by_another_form_does_not_shorten_the_question(tracke
     events = await ValidateNegotiationForm().run(dispatcher, tracker, domain)
     assert events[-1] == _slot("unusable_answers", "validate_negotiation_form:loan_type:1")
     assert _slot("loan_type", "不清楚") not in events
+
+
+@pytest.mark.parametrize("text", ["信用卡每个月要还2600", "每期还1800左右"])
+async def test_a_monthly_figure_is_never_taken_for_the_debt(tracker_factory, dispatcher, domain, text):
+    tracker = _answering(tracker_factory, {"loan_type": "信用卡"}, "debt_amount", text)
+    events = await ValidateNegotiationForm().run(dispatcher, tracker, domain)
+    assert _slot("debt_amount", None) in events
+    assert not any(e.get("name") == "debt_amount" and e.get("value") for e in events)
+    assert "utter_debt_is_a_total" in responses(dispatcher) or "utter_noted" in responses(dispatcher)
+
+
+async def test_an_income_given_to_the_debt_question_fills_the_income_and_counts_no_failure(
+        tracker_factory, dispatcher, domain):
+    tracker = _answering(tracker_factory, {"loan_type": "网贷"}, "debt_amount", "我一个月工资才4200")
+    events = await ValidateNegotiationForm().run(dispatcher, tracker, domain)
+    assert events == [_slot("debt_amount", None), _slot("monthly_income", 4200.0)]
+    assert responses(dispatcher) == ["utter_noted"]
+
+
+async def test_the_instalment_due_answers_no_question(tracker_factory, dispatcher, domain):
+    """「月供」 is what the user cannot pay now: neither income nor debt nor what they can pay."""
+    tracker = _answering(tracker_factory, {"loan_type": "车贷"}, "monthly_income", "车贷月供3100，一共还欠9万多")
+    events = await ValidateNegotiationForm().run(dispatcher, tracker, domain)
+    assert events == [_slot("monthly_income", None), _slot("debt_amount", 90000.0)]
