@@ -41,6 +41,11 @@ def says_resume(text: Optional[str]) -> bool:
     return _says(text, "resume")
 
 
+def says_switch(text: Optional[str]) -> bool:
+    """「先不说这个了」「换个事」: the user turns to something else."""
+    return _says(text, "switch")
+
+
 def asks_why(text: Optional[str]) -> bool:
     """「你问这个干嘛」「凭什么告诉你」."""
     return _says(text, "why_asked")

@@ -25,7 +25,7 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, SessionStarted, 
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from borrower.repair import says_resume
+from borrower.repair import says_resume, says_switch
 
 
 def actions_since_user(tracker: DialogueStateTracker) -> List[Text]:
@@ -145,7 +145,11 @@ class ConversationRepairPolicy(ScriptedPolicy):
     - `digressions` (intent → action): the question is answered, then the form asks its question
       again;
     - `journeys` (intent → form): a request for another journey leaves this form and starts that
-      one; slots are kept, so what is known (platform, amount, region) is not asked again.
+      one; slots are kept, so what is known (platform, amount, region) is not asked again. While a
+      `free_text` question is open (what happened), an answer is a description, whatever journey
+      its words sound like (「他们天天打电话骚扰我家人」 describes a complaint): only a short request
+      (at most `switch_max_chars`) or one with a switch word (lexicon/repair.yml `switch`:
+      「先不说这个了，我想协商还款」) starts another journey.
 
     And after a form was left unfinished (stopped, paused by the crisis reply, left for a
     question), a message that asks to go on (「刚才说到哪了」「还是弄吧」; lexicon/repair.yml
@@ -154,7 +158,8 @@ class ConversationRepairPolicy(ScriptedPolicy):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"priority": 7, "leave": {}, "digressions": {}, "journeys": {}, "not_resume": []}
+        return {"priority": 7, "leave": {}, "digressions": {}, "journeys": {}, "not_resume": [], "free_text": [],
+                "switch_max_chars": 12}
 
     def script(self, tracker: DialogueStateTracker, intent: Optional[Text], domain: Domain) -> Optional[List[Text]]:
         # Forms only: Rasa's own loops (the two-stage fallback) keep their own logic.
@@ -175,6 +180,14 @@ class ConversationRepairPolicy(ScriptedPolicy):
         if intent in self.config["digressions"] and form is not None:
             return [self.config["digressions"][intent], form]
         target = self.config["journeys"].get(intent)
-        if target is not None and target != form:
+        if target is not None and target != form and self._switches(tracker):
             return [ACTION_DEACTIVATE_LOOP_NAME, target]
         return None
+
+    def _switches(self, tracker: DialogueStateTracker) -> bool:
+        """Whether a message that sounds like another journey asks for it: always, but for an
+        answer to a free-text question, which must be short or say it switches."""
+        if tracker.get_slot("requested_slot") not in self.config["free_text"]:
+            return True
+        text = (tracker.latest_message.text or "").strip()
+        return len(text) <= self.config["switch_max_chars"] or says_switch(text)

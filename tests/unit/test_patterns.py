@@ -148,6 +148,26 @@ def test_another_journey_inside_a_form_switches_to_it(repair, domain):
     assert _script(repair, same, domain) == []
 
 
+def _asked(domain, form, slot, *after):
+    return DialogueStateTracker.from_events("s", [
+        ActionExecuted("action_listen"), _user("开始", "inform"),
+        ActionExecuted(form), ActiveLoop(form), SlotSet("requested_slot", slot),
+        ActionExecuted("action_listen"), *after], domain.slots)
+
+
+def test_a_description_that_sounds_like_another_journey_stays_the_answer(repair, domain):
+    """What happened, asked by the complaint form: a description of harassment is the answer."""
+    tracker = _asked(domain, "complaint_form", "complaint_problem",
+                     _user("逾期以后他们天天打我同事电话，还把我照片发到群里", "report_harassment"))
+    assert _script(repair, tracker, domain) == []
+
+
+@pytest.mark.parametrize("text", ["我想协商还款", "先不说这个了，我其实是想跟银行商量分期还款的事"])
+def test_a_short_or_explicit_request_still_switches_from_a_description(repair, domain, text):
+    tracker = _asked(domain, "harassment_form", "harassment_detail", _user(text, "negotiate_repayment"))
+    assert _script(repair, tracker, domain) == ["action_deactivate_loop", "negotiation_form"]
+
+
 def test_deletion_inside_a_form_leaves_it_and_asks_to_confirm(repair, domain):
     tracker = _form(domain, "complaint_form", _user("删除我的信息", "delete_my_data"))
     assert _script(repair, tracker, domain) == ["action_deactivate_loop", "action_confirm_delete", "action_listen"]
