@@ -13,6 +13,7 @@ scripts/action_server.py); it is idempotent.
 """
 
 import logging
+import re
 import warnings
 from typing import Any, Callable, Optional
 
@@ -20,11 +21,25 @@ from borrower.text import mask_pii
 
 _installed = False
 
+# A JSON renderer (Rasa's structlog output under FORCE_JSON_LOGGING, as supervisord runs it)
+# writes Chinese as \uXXXX escapes: in 「\u53f713812345678」 the phone number runs on from the
+# escape's hex digits and no longer stands alone. Non-ASCII escapes are written as the characters
+# they stand for before masking (still valid JSON, and readable); ASCII ones and surrogates stay.
+_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+def _unescaped(text: str) -> str:
+    def character(match: "re.Match[str]") -> str:
+        code = int(match.group(1), 16)
+        return chr(code) if code >= 0x80 and not 0xD800 <= code <= 0xDFFF else match.group(0)
+
+    return _ESCAPE.sub(character, text) if "\\u" in text else text
+
 
 def mask_record(record: logging.LogRecord) -> logging.LogRecord:
     """The record with its message, arguments and exception text masked."""
     try:
-        record.msg = mask_pii(record.getMessage())
+        record.msg = mask_pii(_unescaped(record.getMessage()))
     except Exception:  # a malformed format string must still be logged, masked
         record.msg = mask_pii(f"{record.msg!r} {record.args!r}")
     record.args = None

@@ -44,7 +44,10 @@ ODD = ["-5万", "99999999999999999999万", "1e309", "NaN", "inf", "99999天前",
 def hostile(rng: random.Random) -> str:
     kind = rng.random()
     if kind < 0.35:
-        return rng.choice(["我电话", "身份证", "卡号", "联系我", ""]) + rng.choice(PII) + rng.choice(["", "，", " 谢谢"])
+        # Chinese glued before the number, also in a "/…" message that Rasa logs as malformed
+        # (rendered as JSON, Chinese is \uXXXX: the escape's hex digits run on into the number)
+        return rng.choice(["我电话", "身份证", "卡号", "联系我", "", "/inform号", "/inform{\"号\": \"卡"]) + rng.choice(PII) + \
+            rng.choice(["", "，", " 谢谢"])
     if kind < 0.75:
         return rng.choice(ODD)
     if kind < 0.85:

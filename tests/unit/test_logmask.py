@@ -1,7 +1,9 @@
 """borrower/logmask.py: no personal number reaches a log line, whoever logs it and however."""
 
 import io
+import json
 import logging
+import os
 import subprocess
 import sys
 import warnings
@@ -76,6 +78,23 @@ def test_structlog_events_as_rasa_configures_them_are_masked():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     out = result.stdout + result.stderr
     assert "turn.failed" in out and "138****5678" in out and PHONE not in out, out
+
+
+def test_json_rendered_events_with_chinese_glued_to_a_number_are_masked():
+    """Under FORCE_JSON_LOGGING Rasa renders events as JSON with Chinese as \\uXXXX escapes: the
+    escape's hex digits ran on into the phone number (「\\u53f713812345678」), which was left whole."""
+    code = (
+        "import borrower.logmask as m; m.install();"
+        "from rasa.utils.log_utils import configure_structlog; configure_structlog();"
+        "import structlog; structlog.get_logger().error('turn.failed', text='/inform号" + PHONE + "卡号6222020200112233445')"
+    )
+    env = {**os.environ, "FORCE_JSON_LOGGING": "1"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env=env)
+    out = result.stdout + result.stderr
+    line = next(line for line in out.splitlines() if "turn.failed" in line)
+    assert json.loads(line)["text"] == "/inform号138****5678卡号6222***********3445", line
+    assert PHONE not in out and "6222020200112233445" not in out
 
 
 def test_the_rasa_entry_point_is_rasas_own_command_line():
