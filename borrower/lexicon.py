@@ -41,6 +41,8 @@ class Lexicon:
         crisis_patterns: Iterable[str] = (),
         edits: Iterable[str] = (),
         edit_exclusions: Iterable[str] = (),
+        crisis_negations: Iterable[str] = (),
+        crisis_not_negations: Iterable[str] = (),
     ) -> None:
         # Words jieba must keep whole that are not entities (regulators, legal terms).
         self.segmentation_words = tuple(str(word) for word in segmentation_words)
@@ -55,6 +57,8 @@ class Lexicon:
                 self.replies[word.lower()] = intent
         self.entries = list(entries)
         self.crisis_phrases = tuple(crisis_phrases)
+        self.crisis_negations = tuple(sorted(crisis_negations, key=len, reverse=True))
+        self.crisis_not_negations = tuple(crisis_not_negations)
         self._crisis_patterns = tuple(re.compile(pattern) for pattern in crisis_patterns)
         self.fillers = tuple(sorted(fillers, key=len, reverse=True))
         # (term, entry) pairs, longest term first, so the most specific term wins.
@@ -133,7 +137,8 @@ class Lexicon:
                 )
         return cls(
             entries, crisis["phrases"], fillers["words"], replies, behaviours, regulators["words"],
-            crisis_patterns=crisis.get("patterns") or (),
+            crisis_patterns=crisis.get("patterns") or (), crisis_negations=crisis.get("negations") or (),
+            crisis_not_negations=crisis.get("not_negations") or (),
             edits=progress.get("edits") or (), edit_exclusions=progress.get("edit_exclusions") or (),
         )
 
@@ -180,11 +185,30 @@ class Lexicon:
         return "".join(ch for ch in remaining if ch.isalnum())
 
     def mentions_crisis(self, text: Optional[str]) -> bool:
-        # OpenCC leaves 著 as it is in 「活著」; for these phrases it is always 着.
-        simplified = normalize(text).replace("著", "着")
-        return any(phrase in simplified for phrase in self.crisis_phrases) or any(
+        """A crisis phrase not negated (「我没想死啊」 is no crisis phrase), or a crisis pattern."""
+        simplified = self._crisis_text(text)
+        return any(self._phrase_said(simplified, phrase) for phrase in self.crisis_phrases) or any(
             pattern.search(simplified) for pattern in self._crisis_patterns
         )
+
+    def mentions_negated_crisis(self, text: Optional[str]) -> bool:
+        """A crisis phrase only in negated form (「我没想死啊」「放心，不会自杀的」)."""
+        simplified = self._crisis_text(text)
+        return any(phrase in simplified for phrase in self.crisis_phrases) and not self.mentions_crisis(text)
+
+    @staticmethod
+    def _crisis_text(text: Optional[str]) -> str:
+        # OpenCC leaves 著 as it is in 「活著」; for these phrases it is always 着.
+        return normalize(text).replace("著", "着")
+
+    def _phrase_said(self, text: str, phrase: str) -> bool:
+        start = text.find(phrase)
+        while start >= 0:
+            before = text[:start]
+            if not before.endswith(self.crisis_negations) or before.endswith(self.crisis_not_negations):
+                return True
+            start = text.find(phrase, start + 1)
+        return False
 
     def edits_case(self, text: Optional[str]) -> bool:
         """Whether the message adds to or corrects a case already recorded (lexicon/progress.yml:

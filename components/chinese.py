@@ -36,6 +36,7 @@ from rasa.nlu.tokenizers.spacy_tokenizer import SpacyTokenizer
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 import borrower.text
+from borrower import distress
 from borrower.lexicon import JIEBA_FREQ, install_jieba_dictionary, lexicon
 from borrower.text import has_content, normalize
 
@@ -183,33 +184,70 @@ class NoContentGuard(_IntentOverride):
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
 class CrisisGuard(_IntentOverride):
-    """Forces express_distress when a crisis phrase appears, or when the classifiers rank
-    express_distress at `ranking_threshold` or more even though another intent won: a miss can
-    cost a life, a false alarm costs one kind message."""
+    """Three tiers of distress (borrower/distress.py for the words):
+
+    - **crisis** — a crisis phrase (not negated) or pattern, the crisis line unanswered, or the
+      classifiers ranking express_distress at `ranking_threshold` or more (first, or second in a
+      message of at least `ranking_min_chars`): the intent becomes express_distress, whatever won (a miss can
+      cost a life). 「打了12356没人接」 also sets `distress: line_unanswered` on the message;
+    - **check-in** — express_distress won or ranked at `check_in_threshold` or more, but below
+      `ranking_threshold`; a crisis phrase only negated (「我没想死啊」); strain words: the intent
+      is the likeliest other one and the message gets `distress: check_in`, which
+      components/patterns.py answers with one line before the usual reply — no form is stopped;
+    - nothing otherwise (money hardship alone is no signal).
+    """
 
     intent = CRISIS_INTENT
 
-    def __init__(self, ranking_threshold: Optional[float] = None, ranking_min_chars: int = 1) -> None:
+    def __init__(self, ranking_threshold: Optional[float] = None, ranking_min_chars: int = 1,
+                 check_in_threshold: Optional[float] = None) -> None:
         self.ranking_threshold = ranking_threshold
         # A ranking says little about a message of a few characters ("结束吧", "算了"): their
         # rankings are flat, and short crisis messages are the lexicon's job.
         self.ranking_min_chars = max(1, ranking_min_chars)
+        self.check_in_threshold = check_in_threshold
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"ranking_threshold": None, "ranking_min_chars": 1}
+        return {"ranking_threshold": None, "ranking_min_chars": 1, "check_in_threshold": None}
 
     def applies(self, text: Text) -> bool:
-        return lexicon().mentions_crisis(text)
+        return distress.level(text) in (distress.CRISIS, distress.LINE_UNANSWERED)
 
-    def intent_for_message(self, message: Message) -> Optional[Text]:
-        phrase = super().intent_for_message(message)
-        content = sum(ch.isalnum() for ch in message.get(TEXT) or "")
-        if phrase or self.ranking_threshold is None or content < self.ranking_min_chars:
-            return phrase
-        confidence = next(
-            (entry.get("confidence") or 0.0 for entry in message.get(INTENT_RANKING_KEY) or []
-             if entry.get("name") == self.intent),
-            0.0,
-        )
-        return self.intent if confidence >= self.ranking_threshold else None
+    def _ranked(self, message: Message) -> float:
+        return next((entry.get("confidence") or 0.0 for entry in message.get(INTENT_RANKING_KEY) or []
+                     if entry.get("name") == self.intent), 0.0)
+
+    def tier(self, message: Message) -> Optional[Text]:
+        """distress.CRISIS, distress.LINE_UNANSWERED, distress.CHECK_IN or None."""
+        text = message.get(TEXT) or ""
+        said = distress.level(text)
+        if said in (distress.CRISIS, distress.LINE_UNANSWERED):
+            return said
+        ranked = self._ranked(message)
+        long_enough = sum(ch.isalnum() for ch in text) >= self.ranking_min_chars
+        won = (message.get(INTENT) or {}).get("name") == self.intent
+        if self.ranking_threshold is not None and (won or long_enough) and ranked >= self.ranking_threshold:
+            return distress.CRISIS
+        ranked_high = self.check_in_threshold is not None and long_enough and ranked >= self.check_in_threshold
+        if won or ranked_high or said == distress.CHECK_IN:
+            return distress.CHECK_IN
+        return None
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            tier = self.tier(message)
+            if tier in (distress.CRISIS, distress.LINE_UNANSWERED):
+                top = {"name": self.intent, "confidence": 1.0}
+                ranking = [e for e in message.get(INTENT_RANKING_KEY) or [] if e.get("name") != self.intent]
+                message.set(INTENT, top, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [top, *ranking], add_to_output=True)
+            elif tier == distress.CHECK_IN and (message.get(INTENT) or {}).get("name") == self.intent:
+                # express_distress won below the crisis threshold: the likeliest other intent
+                ranking = [e for e in message.get(INTENT_RANKING_KEY) or [] if e.get("name") != self.intent]
+                message.set(INTENT, dict(ranking[0]) if ranking else {"name": FALLBACK_INTENT, "confidence": 1.0},
+                            add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            if tier in (distress.LINE_UNANSWERED, distress.CHECK_IN):
+                message.set(distress.MESSAGE_KEY, tier, add_to_output=True)
+        return messages

@@ -25,7 +25,13 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, SessionStarted, 
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from borrower import distress
 from borrower.repair import says_resume, says_switch
+
+
+def distress_tier(tracker: DialogueStateTracker) -> Optional[Text]:
+    """The check-in or line-unanswered tier CrisisGuard set on the latest message, if any."""
+    return (tracker.latest_message.parse_data or {}).get(distress.MESSAGE_KEY) if tracker.latest_message else None
 
 
 def actions_since_user(tracker: DialogueStateTracker) -> List[Text]:
@@ -124,12 +130,14 @@ class SafetyFirstPolicy(ScriptedPolicy):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"priority": 8, "replies": {"express_distress": "utter_crisis_help"}}
+        return {"priority": 8, "replies": {"express_distress": "utter_crisis_help"}, "line_unanswered": None}
 
     def script(self, tracker: DialogueStateTracker, intent: Optional[Text], domain: Domain) -> Optional[List[Text]]:
         response = self.config["replies"].get(intent)
         if response is None:
             return None
+        if self.config["line_unanswered"] and distress_tier(tracker) == distress.LINE_UNANSWERED:
+            response = self.config["line_unanswered"]  # 「打了12356没人接」: the next step first
         done = actions_since_user(tracker)
         # The form is paused only when one was active when the reply went out.
         paused = tracker.active_loop_name or ACTION_DEACTIVATE_LOOP_NAME in done
@@ -159,9 +167,37 @@ class ConversationRepairPolicy(ScriptedPolicy):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"priority": 7, "leave": {}, "digressions": {}, "journeys": {}, "not_resume": [], "free_text": [],
-                "switch_max_chars": 12}
+                "switch_max_chars": 12, "check_in": None, "check_in_every": 5, "crisis_replies": []}
 
     def script(self, tracker: DialogueStateTracker, intent: Optional[Text], domain: Domain) -> Optional[List[Text]]:
+        script = self._repair(tracker, intent, domain)
+        if not self._checks_in(tracker):
+            return script
+        form = tracker.active_loop_name if tracker.active_loop_name in domain.form_names else None
+        if script is None and form is not None:
+            script = [form]  # the answer goes to the form as usual
+        elif script is None and intent is not None:
+            after = self.config["journeys"].get(intent) or self.config["digressions"].get(intent)
+            script = [after] if after else []
+        return [self.config["check_in"], *(script or [])]
+
+    def _checks_in(self, tracker: DialogueStateTracker) -> bool:
+        """An uncertain distress signal (CrisisGuard's check-in tier), unless a check-in or crisis
+        reply went out within the last `check_in_every` user messages: one line, not every turn."""
+        if not self.config["check_in"] or distress_tier(tracker) != distress.CHECK_IN:
+            return False
+        replies = {self.config["check_in"], *self.config["crisis_replies"]}
+        messages = 0
+        for event in reversed(tracker.applied_events()):
+            if isinstance(event, UserUttered):
+                messages += 1
+                if messages > self.config["check_in_every"]:
+                    return True
+            elif isinstance(event, ActionExecuted) and event.action_name in replies and messages >= 1:
+                return False
+        return True
+
+    def _repair(self, tracker: DialogueStateTracker, intent: Optional[Text], domain: Domain) -> Optional[List[Text]]:
         # Forms only: Rasa's own loops (the two-stage fallback) keep their own logic.
         form = tracker.active_loop_name if tracker.active_loop_name in domain.form_names else None
         # A form this turn's script has left is still this turn's context.

@@ -75,6 +75,44 @@ def test_crisis_guard_ignores_the_ranking_of_a_short_message():
     assert guard.process([_ranked("不想活了", ranking)])[0].get(INTENT)["name"] == "express_distress"  # the lexicon
 
 
+def _tier_of(text, ranking, guard=None):
+    guard = guard or CrisisGuard(ranking_threshold=0.3, check_in_threshold=0.15, ranking_min_chars=8)
+    [message] = guard.process([_ranked(text, ranking)])
+    return message.get(INTENT)["name"], message.get("distress")
+
+
+def test_an_uncertain_distress_ranking_gets_a_check_in_and_keeps_the_intent():
+    """Ranked between the check-in and the crisis threshold: one line, the form goes on."""
+    assert _tier_of("每天一睁眼就是还款提醒，烦得不行", [("negotiate_repayment", 0.6), ("express_distress", 0.2)]) \
+        == ("negotiate_repayment", "check_in")
+    assert _tier_of("每天一睁眼就是还款提醒，烦得不行", [("negotiate_repayment", 0.6), ("express_distress", 0.35)]) \
+        == ("express_distress", None)
+    assert _tier_of("每天一睁眼就是还款提醒，烦得不行", [("negotiate_repayment", 0.9), ("express_distress", 0.1)]) \
+        == ("negotiate_repayment", None)
+
+
+def test_distress_that_won_below_the_crisis_threshold_is_demoted_to_the_next_intent():
+    assert _tier_of("信写完了交到哪", [("express_distress", 0.26), ("ask_complaint_channels", 0.25)]) \
+        == ("ask_complaint_channels", "check_in")
+    # won at the crisis threshold: the full reply, however short the message
+    assert _tier_of("不想醒了", [("express_distress", 0.7), ("inform", 0.1)]) == ("express_distress", None)
+
+
+@pytest.mark.parametrize("text", ["？？我没想死啊", "放心，我不会自杀的", "我只是随口一说，不是要寻短见"])
+def test_a_negated_crisis_phrase_gets_a_check_in_not_the_crisis_reply(text):
+    assert _tier_of(text, [("deny", 0.8), ("express_distress", 0.05)]) == ("deny", "check_in")
+
+
+@pytest.mark.parametrize("text", ["房租都交不起了，这个月吃饭只剩三百块", "住我姐家，没有房租，就是工资太低"])
+def test_money_hardship_alone_is_no_distress_signal(text):
+    assert _tier_of(text, [("negotiate_repayment", 0.8), ("express_distress", 0.05)]) == ("negotiate_repayment", None)
+
+
+@pytest.mark.parametrize("text", ["刚打了12356，一直没人接", "心理援助热线打不通怎么办"])
+def test_an_unanswered_crisis_line_is_a_crisis_with_its_own_tier(text):
+    assert _tier_of(text, [("nlu_fallback", 0.8)]) == ("express_distress", "line_unanswered")
+
+
 def test_crisis_guard_ranking_needs_content():
     [message] = CrisisGuard(ranking_threshold=0.1).process([_ranked("😭😭", [("nlu_fallback", 1.0), ("express_distress", 0.4)])])
     assert message.get(INTENT)["name"] == "nlu_fallback"  # emoji alone: the fallback asks

@@ -224,3 +224,47 @@ def test_a_finished_form_or_an_unrelated_message_is_not_resumed(repair, domain):
 def test_a_refusal_never_takes_a_stopped_form_up_again(repair, domain):
     tracker = _stopped(domain, "negotiation_form", _user("不想继续弄了", "deny"))
     assert _script(repair, tracker, domain) == []
+
+
+def _flagged(text, intent, tier="check_in"):
+    return UserUttered(text, {"name": intent, "confidence": 0.9},
+                       parse_data={"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": [],
+                                   "distress": tier})
+
+
+def test_an_uncertain_signal_in_a_form_gets_one_line_and_the_form_goes_on(repair, domain):
+    tracker = _form(domain, "negotiation_form", _flagged("每个月房租都紧巴巴的 压力大到睡不着", "inform"))
+    assert _script(repair, tracker, domain) == ["utter_distress_check_in", "negotiation_form"]
+
+
+def test_an_uncertain_signal_with_a_question_in_a_form_gets_the_line_and_the_answer(repair, domain):
+    tracker = _form(domain, "harassment_form", _flagged("被催得快疯了 他们能打我同事电话吗", "ask_collection_rules"))
+    assert _script(repair, tracker, domain) == ["utter_distress_check_in", "action_explain_collection_rules",
+                                                "harassment_form"]
+
+
+def test_an_uncertain_signal_outside_a_form_gets_the_line_then_the_journey(repair, domain):
+    start = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen"),
+                                                   _flagged("被裁了 欠了一堆 真的心态崩了 想跟银行谈谈", "negotiate_repayment")],
+                                             domain.slots)
+    assert _script(repair, start, domain) == ["utter_distress_check_in", "negotiation_form"]
+    thanks = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen"), _flagged("谢谢 哭了一晚上", "thank")],
+                                              domain.slots)
+    assert _script(repair, thanks, domain) == ["utter_distress_check_in", "action_listen"]
+
+
+def test_the_check_in_is_not_repeated_within_a_few_messages(repair, domain):
+    earlier = [_flagged("压力好大", "inform"), ActionExecuted("utter_distress_check_in"), ActionExecuted("negotiation_form"),
+               ActionExecuted("action_listen")]
+    tracker = _form(domain, "negotiation_form", *earlier, _flagged("真的快扛不住了 每月就三千", "inform"))
+    assert _script(repair, tracker, domain) == []  # the form's own happy path, no second line
+    after_crisis = _form(domain, "negotiation_form", _user("不想活了", "express_distress"),
+                         ActionExecuted("utter_crisis_help"), ActionExecuted("action_listen"),
+                         _flagged("还是好累 每天都失眠", "inform"))
+    assert _script(repair, after_crisis, domain) == []
+
+
+def test_an_unanswered_crisis_line_gets_the_next_step_first(policy, domain):
+    tracker = _in_form(domain, _flagged("打了12356没人接", "express_distress", tier="line_unanswered"))
+    assert _script(policy, tracker, domain) == ["utter_crisis_line_unanswered", "action_deactivate_loop",
+                                                "action_listen"]
