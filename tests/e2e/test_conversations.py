@@ -175,6 +175,31 @@ def test_crisis_help_comes_first_even_inside_a_form(servers, sender):
     assert not any("多少" in reply.get("text", "") for reply in replies)  # no money question now
 
 
+FULL_CRISIS_REPLY = "你的生命比任何债务都重要"
+
+
+def test_strain_inside_a_form_gets_one_line_and_the_form_goes_on(servers, sender):
+    assert "一共欠多少钱" in servers.text(sender, "网贷还不上了 想跟平台商量分期")
+    assert "每月收入" in servers.text(sender, "6万左右")
+    replies = [reply.get("text", "") for reply in servers.say(sender, "工资四千五 最近压力大到整晚睡不着")]
+    assert "12356" in replies[0] and FULL_CRISIS_REPLY not in " ".join(replies)
+    assert "必要开支" in replies[-1]  # the form asks its next question
+    # hardship alone is no signal at all, and the check-in is not repeated
+    reply = servers.text(sender, "房租加吃饭差不多三千 钱真的不够用")
+    assert "12356" not in reply and "最多能拿出" in reply
+
+
+def test_a_negated_crisis_word_gets_no_crisis_reply(servers, sender):
+    reply = servers.text(sender, "？？我没想死啊 就是问问信用卡逾期能不能分期")
+    assert FULL_CRISIS_REPLY not in reply
+
+
+def test_an_unanswered_crisis_line_gets_110_and_120_first(servers, sender):
+    replies = servers.say(sender, "刚才打了12356 一直没人接")
+    first = replies[0]["text"]
+    assert first.startswith("如果你现在有危险") and "110" in first and "120" in first and "信得过的人" in first
+
+
 def test_thanks_after_a_crisis_message_check_in_again(servers, sender):
     assert "12356" not in servers.text(sender, "谢谢")  # an ordinary thank-you
     servers.text(sender, "欠了太多钱，我真的不想活了")
