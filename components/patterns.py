@@ -17,6 +17,7 @@ Adding a form to domain.yml gives it these patterns without a new rule.
 from typing import Any, Dict, List, Optional, Set, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_DEACTIVATE_LOOP_NAME, ACTION_LISTEN_NAME
@@ -26,7 +27,12 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from borrower import distress
+from borrower.danger import reports_danger
 from borrower.repair import says_resume, says_switch
+
+
+# The end of a script that hands the rest of the turn to the other policies.
+HAND_OVER = "<hand over>"
 
 
 def distress_tier(tracker: DialogueStateTracker) -> Optional[Text]:
@@ -85,6 +91,8 @@ def _next(script: List[Text], done: List[Text], forms: List[Text]) -> Optional[T
     the other policies' to predict."""
     ran: Set[Text] = set(done)
     step = next((step for step in script if step not in ran), None)
+    if step == HAND_OVER:
+        return None
     if step is not None:
         return step
     return None if script[-1] in forms else ACTION_LISTEN_NAME
@@ -167,35 +175,38 @@ class ConversationRepairPolicy(ScriptedPolicy):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"priority": 7, "leave": {}, "digressions": {}, "journeys": {}, "not_resume": [], "free_text": [],
-                "switch_max_chars": 12, "check_in": None, "check_in_every": 5, "crisis_replies": []}
+                "switch_max_chars": 12, "first_lines": [], "crisis_replies": []}
 
     def script(self, tracker: DialogueStateTracker, intent: Optional[Text], domain: Domain) -> Optional[List[Text]]:
         script = self._repair(tracker, intent, domain)
-        if not self._checks_in(tracker):
+        firsts = self._first_lines(tracker)
+        if not firsts:
             return script
-        form = tracker.active_loop_name if tracker.active_loop_name in domain.form_names else None
-        if script is None and form is not None:
-            script = [form]  # the answer goes to the form as usual
-        elif script is None and intent is not None:
-            after = self.config["journeys"].get(intent) or self.config["digressions"].get(intent)
-            script = [after] if after else []
-        return [self.config["check_in"], *(script or [])]
+        # After the lines, the repair script — or the turn as the other policies would have
+        # played it (RulePolicyAfterFirstLines does not see the lines).
+        return [*firsts, *(script if script is not None else [HAND_OVER])]
 
-    def _checks_in(self, tracker: DialogueStateTracker) -> bool:
-        """An uncertain distress signal (CrisisGuard's check-in tier), unless a check-in or crisis
-        reply went out within the last `check_in_every` user messages: one line, not every turn."""
-        if not self.config["check_in"] or distress_tier(tracker) != distress.CHECK_IN:
-            return False
-        replies = {self.config["check_in"], *self.config["crisis_replies"]}
+    def _first_lines(self, tracker: DialogueStateTracker) -> List[Text]:
+        """The lines this message gets before anything else (`first_lines`, in order): 110 for a
+        threat to someone's safety (borrower/danger.py), the check-in for an uncertain distress
+        signal (CrisisGuard's check-in tier) — each unless it, or a crisis reply (which has the
+        numbers), went out within the last `every` user messages."""
+        text = tracker.latest_message.text if tracker.latest_message else None
+        signals = {"danger": reports_danger(text), "check_in": distress_tier(tracker) == distress.CHECK_IN}
+        return [line["say"] for line in self.config["first_lines"]
+                if signals.get(line["when"]) and not self._said_lately(tracker, line["say"], line["every"])]
+
+    def _said_lately(self, tracker: DialogueStateTracker, response: Text, every: int) -> bool:
+        replies = {response, *self.config["crisis_replies"]}
         messages = 0
         for event in reversed(tracker.applied_events()):
             if isinstance(event, UserUttered):
                 messages += 1
-                if messages > self.config["check_in_every"]:
-                    return True
+                if messages > every:
+                    return False
             elif isinstance(event, ActionExecuted) and event.action_name in replies and messages >= 1:
-                return False
-        return True
+                return True
+        return False
 
     def _repair(self, tracker: DialogueStateTracker, intent: Optional[Text], domain: Domain) -> Optional[List[Text]]:
         # Forms only: Rasa's own loops (the two-stage fallback) keep their own logic.
@@ -227,3 +238,37 @@ class ConversationRepairPolicy(ScriptedPolicy):
             return True
         text = (tracker.latest_message.text or "").strip()
         return len(text) <= self.config["switch_max_chars"] or says_switch(text)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
+class RulePolicyAfterFirstLines(RulePolicy):
+    """Rasa's RulePolicy, blind to the lines ConversationRepairPolicy puts first in a turn
+    (`first_lines`: 110 for a threat, the distress check-in): after one, the rules, a form's happy
+    path and the fallbacks go on as if it had not been said — so a line first never needs rules
+    of its own, outside forms or in them."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {**RulePolicy.get_default_config(), "first_lines": []}
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        return super().predict_action_probabilities(
+            self._without_first_lines(tracker, domain), domain, rule_only_data, **kwargs
+        )
+
+    def _without_first_lines(self, tracker: DialogueStateTracker, domain: Domain) -> DialogueStateTracker:
+        lines = set(self.config["first_lines"])
+        events = list(tracker.events)
+        last_user = max((i for i, event in enumerate(events) if isinstance(event, UserUttered)), default=-1)
+        kept = [event for i, event in enumerate(events)
+                if i <= last_user or not (isinstance(event, ActionExecuted) and event.action_name in lines)]
+        if len(kept) == len(events):
+            return tracker
+        return DialogueStateTracker.from_events(tracker.sender_id, kept, domain.slots,
+                                                tracker._max_event_history)

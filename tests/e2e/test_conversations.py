@@ -200,6 +200,19 @@ def test_an_unanswered_crisis_line_gets_110_and_120_first(servers, sender):
     assert first.startswith("如果你现在有危险") and "110" in first and "120" in first and "信得过的人" in first
 
 
+def test_a_threat_gets_110_first_inside_a_form_and_the_form_goes_on(servers, sender):
+    assert "一共欠多少钱" in servers.text(sender, "想跟银行商量一下信用卡分期")
+    replies = [reply.get("text", "") for reply in servers.say(sender, "催收放话说这周末派人到我家门口堵我 欠了4万")]
+    assert replies[0].startswith("如果你或家人现在有人身危险") and "110" in replies[0]
+    assert "每月收入" in replies[-1]  # the debt was taken, the form asks its next question
+
+
+def test_a_threat_outside_a_form_gets_110_first_then_the_report(servers, sender):
+    replies = [reply.get("text", "") for reply in servers.say(sender, "催收说知道我女儿在哪个幼儿园 让我小心点")]
+    assert replies[0].startswith("如果你或家人现在有人身危险")
+    assert any("哪个平台" in reply for reply in replies[1:])  # the harassment report starts
+
+
 def test_thanks_after_a_crisis_message_check_in_again(servers, sender):
     assert "12356" not in servers.text(sender, "谢谢")  # an ordinary thank-you
     servers.text(sender, "欠了太多钱，我真的不想活了")

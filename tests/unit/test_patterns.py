@@ -232,9 +232,10 @@ def _flagged(text, intent, tier="check_in"):
                                    "distress": tier})
 
 
-def test_an_uncertain_signal_in_a_form_gets_one_line_and_the_form_goes_on(repair, domain):
+def test_an_uncertain_signal_in_a_form_gets_one_line_then_the_turn_is_handed_over(repair, domain):
+    """After the line the other policies play the turn (RulePolicyAfterFirstLines: the form)."""
     tracker = _form(domain, "negotiation_form", _flagged("每个月房租都紧巴巴的 压力大到睡不着", "inform"))
-    assert _script(repair, tracker, domain) == ["utter_distress_check_in", "negotiation_form"]
+    assert _script(repair, tracker, domain) == ["utter_distress_check_in"]
 
 
 def test_an_uncertain_signal_with_a_question_in_a_form_gets_the_line_and_the_answer(repair, domain):
@@ -243,14 +244,11 @@ def test_an_uncertain_signal_with_a_question_in_a_form_gets_the_line_and_the_ans
                                                 "harassment_form"]
 
 
-def test_an_uncertain_signal_outside_a_form_gets_the_line_then_the_journey(repair, domain):
+def test_an_uncertain_signal_outside_a_form_gets_the_line_then_hands_over(repair, domain):
     start = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen"),
                                                    _flagged("被裁了 欠了一堆 真的心态崩了 想跟银行谈谈", "negotiate_repayment")],
                                              domain.slots)
-    assert _script(repair, start, domain) == ["utter_distress_check_in", "negotiation_form"]
-    thanks = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen"), _flagged("谢谢 哭了一晚上", "thank")],
-                                              domain.slots)
-    assert _script(repair, thanks, domain) == ["utter_distress_check_in", "action_listen"]
+    assert _script(repair, start, domain) == ["utter_distress_check_in"]
 
 
 def test_the_check_in_is_not_repeated_within_a_few_messages(repair, domain):
@@ -268,3 +266,25 @@ def test_an_unanswered_crisis_line_gets_the_next_step_first(policy, domain):
     tracker = _in_form(domain, _flagged("打了12356没人接", "express_distress", tier="line_unanswered"))
     assert _script(policy, tracker, domain) == ["utter_crisis_line_unanswered", "action_deactivate_loop",
                                                 "action_listen"]
+
+
+@pytest.mark.parametrize("form", ["complaint_form", "harassment_form", "negotiation_form"])
+def test_a_threat_gets_110_first_in_every_form(repair, domain, form):
+    tracker = _form(domain, form, _user("他们放话说今晚派人到我家堵门", "report_harassment"))
+    assert _script(repair, tracker, domain)[0] == "utter_danger_first"
+
+
+def test_a_threat_with_a_question_gets_110_then_the_answer(repair, domain):
+    tracker = _form(domain, "negotiation_form", _user("催收说知道我儿子在哪上学 这犯法吗", "ask_collection_rules"))
+    assert _script(repair, tracker, domain) == ["utter_danger_first", "action_explain_collection_rules",
+                                                "negotiation_form"]
+
+
+def test_rule_policy_after_first_lines_sees_the_turn_without_them(domain, tmp_path):
+    from components.patterns import RulePolicyAfterFirstLines
+    policy = _configured(RulePolicyAfterFirstLines, tmp_path)
+    tracker = _form(domain, "negotiation_form", _user("有人天天蹲在我家楼下", "inform"),
+                    ActionExecuted("utter_danger_first"))
+    seen = policy._without_first_lines(tracker, domain)
+    assert seen.latest_action_name == "action_listen" and seen.active_loop_name == "negotiation_form"
+    assert tracker.latest_action_name == "utter_danger_first"  # the real tracker is left alone
