@@ -136,6 +136,10 @@ class ActionExplainEvidence(Action):
         return []
 
 
+# Where a user who asks for a person or a lawyer is sent while there is no hand-off.
+LEGAL_AID_CHANNEL = "legal_aid_12348"
+
+
 class ActionOutOfScope(Action):
     """A question outside lending: one line saying so, and the public channel that takes that
     kind of problem where the message shows one (a shop → 12315); never the lending ladder."""
@@ -153,4 +157,20 @@ class ActionOutOfScope(Action):
         channel = knowledge().channel(channel_id)
         dispatcher.utter_message(response="utter_out_of_scope_with_channel", channel=channel.name,
                                  contact=channel.contact, handles=channel.handles, source=channel.source)
+        return []
+
+
+class ActionNoHuman(Action):
+    """「转人工」「找律师」: there is no person here yet; free legal advice and legal aid through
+    12348 (knowledge/channels.yml), and the offer to go on."""
+
+    def name(self) -> Text:
+        return "action_no_human"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        channel = knowledge().channel(LEGAL_AID_CHANNEL)
+        dispatcher.utter_message(response="utter_no_human", channel=channel.name, contact=channel.contact,
+                                 handles=channel.handles, source=channel.source)
         return []

@@ -30,7 +30,8 @@ from tests.support.servers import BIN, ROOT
 
 TRAIN_FILE = ROOT / "data" / "nlu.yml"  # hand-written; also holds the regexes and lookup tables
 BLIND_SETS_FILE = ROOT / "data" / "nlu_blind_sets.yml"  # former blind sets, moved into training
-TRAIN_FILES = (TRAIN_FILE, BLIND_SETS_FILE)
+# Every file rasa trains on (data/nlu*.yml: also the mid-conversation counter-examples).
+TRAIN_FILES = tuple(sorted(TRAIN_FILE.parent.glob("nlu*.yml")))
 HELDOUT_FILE = ROOT / "bench" / "nlu_heldout.yml"
 DEV_FILE = ROOT / "bench" / "nlu_dev.yml"
 # The next blind set, written and committed before its first run; it replaces HELDOUT_FILE once
@@ -310,7 +311,8 @@ def build_report(
         "# NLU benchmark",
         "",
         f"Made by `make bench-nlu` (`python -m bench.nlu`) on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
-        f"{os.cpu_count()} cores. Training data: `data/nlu.yml` + `data/nlu_blind_sets.yml` ({len(train)} examples); held-out: "
+        f"{os.cpu_count()} cores. Training data: " + " + ".join(f"`data/{path.name}`" for path in TRAIN_FILES) +
+        f" ({len(train)} examples); held-out: "
         f"`bench/nlu_heldout.yml` ({len(test)} examples scored, {sum(traditional)} in Traditional script; "
         f"{seen} whose text is also in the training data left out), written separately, never used in "
         "training and not consulted while tuning.",

@@ -7,6 +7,7 @@ from actions.answers import (
     ActionExplainCreditReport,
     ActionExplainEvidence,
     ActionExplainInterest,
+    ActionNoHuman,
     ActionOutOfScope,
 )
 from actions.cases import ActionCaseStatus
@@ -206,3 +207,14 @@ async def test_a_question_outside_lending_gets_the_public_channel_that_fits(trac
 async def test_outside_lending_without_a_known_topic_names_no_channel(tracker_factory, dispatcher, domain):
     await ActionOutOfScope().run(dispatcher, tracker_factory(text="今天天气怎么样", intent="out_of_scope"), domain)
     assert responses(dispatcher) == ["utter_out_of_scope"]
+
+
+async def test_a_request_for_a_person_or_lawyer_gets_12348_from_the_knowledge_base(tracker_factory, dispatcher,
+                                                                                     domain):
+    tracker = tracker_factory(text="能不能找个律师帮我看看", intent="request_human")
+    assert await ActionNoHuman().run(dispatcher, tracker, domain) == []
+    assert responses(dispatcher) == ["utter_no_human"]
+    filled = rendered(dispatcher, "utter_no_human")
+    assert filled["channel"] == "12348 公共法律服务热线" and "法律援助" in filled["handles"] and filled["source"]
+    text = domain["responses"]["utter_no_human"][0]["text"]
+    assert "12378" not in text  # 「持牌机构找 12378」 was wrong for micro-loan and leasing companies

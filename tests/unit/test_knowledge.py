@@ -95,3 +95,12 @@ def test_weak_facts_are_not_certain():
     kb = knowledge()
     assert not kb.negotiation.documents.certain  # confidence L
     assert all(rule.certain == (not rule.confidence.startswith("L")) for rule in kb.harassment_general)
+
+
+def test_the_36_percent_line_is_stated_with_the_conditions_of_the_crime():
+    """The 2019 opinion: unlicensed (or beyond the licence), habitual, over 36 % AND 情节严重; a
+    licensed lender charging 37 % commits no crime under it. It was stated as 36 % alone."""
+    [fact] = [rule for rule in knowledge().interest if "非法经营罪" in rule.text]
+    for condition in ("未经监管部门批准", "超越经营范围", "10 次以上", "36%", "情节严重", "持牌机构"):
+        assert condition in fact.text, condition
+    assert "第一、二条" in fact.source
