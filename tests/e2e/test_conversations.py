@@ -201,16 +201,17 @@ def test_an_unanswered_crisis_line_gets_110_and_120_first(servers, sender):
 
 
 def test_a_threat_gets_110_first_inside_a_form_and_the_form_goes_on(servers, sender):
-    assert "一共欠多少钱" in servers.text(sender, "想跟银行商量一下信用卡分期")
-    replies = [reply.get("text", "") for reply in servers.say(sender, "催收放话说这周末派人到我家门口堵我 欠了4万")]
+    """The threat naming the child used to get 「是哪个平台或机构？」 alone."""
+    servers.text(sender, "网贷逾期了 催收天天打电话骚扰我家里人")
+    replies = [reply.get("text", "") for reply in servers.say(sender, "他们还说知道我儿子在哪上学 要去学校找他")]
     assert replies[0].startswith("如果你或家人现在有人身危险") and "110" in replies[0]
-    assert "每月收入" in replies[-1]  # the debt was taken, the form asks its next question
+    assert any("你描述的情况可能违反了这些规定" in reply for reply in replies[1:])  # the report goes on
 
 
 def test_a_threat_outside_a_form_gets_110_first_then_the_report(servers, sender):
     replies = [reply.get("text", "") for reply in servers.say(sender, "催收说知道我女儿在哪个幼儿园 让我小心点")]
     assert replies[0].startswith("如果你或家人现在有人身危险")
-    assert any("哪个平台" in reply for reply in replies[1:])  # the harassment report starts
+    assert any("平台" in reply or "具体说说" in reply for reply in replies[1:])  # the harassment report starts
 
 
 def test_thanks_after_a_crisis_message_check_in_again(servers, sender):
