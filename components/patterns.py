@@ -14,6 +14,8 @@ above all others; so are these, with higher priorities (RulePolicy has 6), so th
 Adding a form to domain.yml gives it these patterns without a new rule.
 """
 
+import copy
+from collections import deque
 from typing import Any, Dict, List, Optional, Set, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
@@ -270,5 +272,11 @@ class RulePolicyAfterFirstLines(RulePolicy):
                 if i <= last_user or not (isinstance(event, ActionExecuted) and event.action_name in lines)]
         if len(kept) == len(events):
             return tracker
-        return DialogueStateTracker.from_events(tracker.sender_id, kept, domain.slots,
-                                                tracker._max_event_history)
+        # A shallow copy with those events left out and the latest action before them: replaying
+        # the events (DialogueStateTracker.from_events) costs seconds on a long conversation.
+        # Nothing else of the state changes with an utterance; the copy is only read.
+        seen = copy.copy(tracker)
+        seen.events = deque(kept)
+        last_action = next((event for event in reversed(kept) if isinstance(event, ActionExecuted)), None)
+        seen.latest_action = last_action.as_sub_state() if last_action else {"action_name": ACTION_LISTEN_NAME}
+        return seen
