@@ -199,9 +199,11 @@ class ConversationRepairPolicy(ScriptedPolicy):
                 if signals.get(line["when"]) and not self._said_lately(tracker, line["say"], line["every"])]
 
     def _said_lately(self, tracker: DialogueStateTracker, response: Text, every: int) -> bool:
+        """All events, reverted ones included: a fallback that reverts the message and plays it
+        again (the two-stage fallback) must not bring the line again — it did, without end."""
         replies = {response, *self.config["crisis_replies"]}
         messages = 0
-        for event in reversed(tracker.applied_events()):
+        for event in reversed(tracker.events):
             if isinstance(event, UserUttered):
                 messages += 1
                 if messages > every:

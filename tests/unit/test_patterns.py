@@ -288,3 +288,17 @@ def test_rule_policy_after_first_lines_sees_the_turn_without_them(domain, tmp_pa
     seen = policy._without_first_lines(tracker, domain)
     assert seen.latest_action_name == "action_listen" and seen.active_loop_name == "negotiation_form"
     assert tracker.latest_action_name == "utter_danger_first"  # the real tracker is left alone
+
+
+def test_a_message_the_two_stage_fallback_plays_again_gets_its_first_line_once(repair, domain):
+    """The two-stage fallback reverts the user's message and plays it again after an
+    action_listen: the 110 line came again on every replay, without end (a request timed out)."""
+    threat = "他们天天打电话还说要来我家闹"
+    tracker = DialogueStateTracker.from_events("s", [
+        ActionExecuted("action_listen"), _user("嗯嗯那个", "nlu_fallback"),
+        ActionExecuted("action_two_stage_fallback"), ActiveLoop("action_two_stage_fallback"),
+        ActionExecuted("action_listen"), _user(threat, "report_harassment"),
+        ActionExecuted("utter_danger_first"), ActionExecuted("action_two_stage_fallback"), ActiveLoop(None),
+        UserUtteranceReverted(), ActionExecuted("action_listen"), _user(threat, "report_harassment")],
+        domain.slots)
+    assert _predicted(repair, tracker, domain)[0] is None  # the rest of the turn is the others'
