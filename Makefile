@@ -32,8 +32,8 @@ bench-nlu:  ## train on data/nlu*.yml, score bench/nlu_heldout.yml (and nlu_dev.
 bench-pipelines:  ## a baseline revision's pipeline against HEAD's, trained from scratch side by side, and retraining after word-list edits → reports/pipeline_comparison.md
 	bash scripts/setup.sh && . scripts/env.sh && python -m bench.pipelines $(if $(BASELINE),--baseline $(BASELINE),)
 
-bench-conversations:  ## play the conversation scripts of bench/conversations/ against the real servers → reports/conversations.md (ONLY=heldout: a held-out batch, once)
-	bash scripts/setup.sh && bash scripts/train.sh && . scripts/env.sh && python -m bench.conversations $(if $(ONLY),--only $(ONLY),)
+bench-conversations:  ## play the conversation scripts of bench/conversations/ against the real servers → reports/conversations.md (ONLY=heldout: a held-out batch, once → reports/conversations_heldout.md)
+	bash scripts/setup.sh && bash scripts/train.sh && . scripts/env.sh && python -m bench.conversations $(if $(ONLY),--only $(ONLY) --report reports/conversations_$(ONLY).md,)
 
 clean:  ## remove build output, models and runtime data (conversations and cases!)
 	rm -rf build .rasa results var models/*.tar.gz models/.inputs.sha256
