@@ -4,7 +4,10 @@ no training and no action server.
 - SafetyFirstPolicy: the crisis reply first, in every state (then the form paused).
 - ConversationRepairPolicy: what a user may do in the middle of any form — stop it, leave it for
   something else (deletion), ask a question (answered, then the form asks again), or start
-  another journey (the form is left and the other one starts, keeping what is known).
+  another journey (the form is left and the other one starts, keeping what is known); and, in
+  every state, the lines that come first in a turn (110 for a threat, the distress check-in).
+- RulePolicyAfterFirstLines: Rasa's RulePolicy, blind to those first lines, so the rules and the
+  forms play the rest of the turn as usual.
 
 Both act on the latest user message and predict a short script of actions after it, one per
 prediction. Inside a form Rasa's RulePolicy predicts the form again after every user message (the
