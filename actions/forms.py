@@ -30,12 +30,20 @@ def _text(value: Any) -> str:
     return clean(str(value)).strip() if value is not None else ""
 
 
+# Braces have no place in a borrower's answer; kept, they would be read as a template's
+# placeholder where the answer is shown back (a case summary), or look like one.
+_BRACES = str.maketrans("", "", "{}")
+
+
 def _masked(event: EventType) -> EventType:
     """A form's answer is kept with its personal numbers masked (「我手机13812345678」 in a
-    description): the full numbers reach a letter only through action_include_contact_details."""
+    description) and without braces: the full numbers reach a letter only through
+    action_include_contact_details."""
     value = event.get("value")
-    if event.get("event") == "slot" and isinstance(value, str) and value != mask_pii(value):
-        return SlotSet(event["name"], mask_pii(value))
+    if event.get("event") == "slot" and isinstance(value, str):
+        kept = mask_pii(value).translate(_BRACES)
+        if kept != value:
+            return SlotSet(event["name"], kept)
     return event
 
 

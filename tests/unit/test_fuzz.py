@@ -126,7 +126,7 @@ _NUMBERS = st.sampled_from(["13812345678", "+86 138-1234-5678", "000000000000000
 def test_a_form_keeps_no_personal_number_unmasked(before, number, after):
     """Whatever question is open, what the form keeps from the answer (a description with a phone
     in it, a bare card number) has its personal numbers masked."""
-    text = f"{before}号码{number}。{after}"
+    text = f"{before}号码{number}。{after}/inform{{\"x\": 1}}"
     domain = _real_domain()
     for form, slots in _VALIDATORS:
         for slot in slots:
@@ -137,6 +137,7 @@ def test_a_form_keeps_no_personal_number_unmasked(before, number, after):
                 value = event.get("value")
                 if event.get("event") == "slot" and isinstance(value, str):
                     assert mask_pii(value) == value, (slot, value)
+                    assert "{" not in value and "}" not in value, (slot, value)
 
 
 def _user(text):
