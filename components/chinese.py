@@ -211,9 +211,6 @@ class CrisisGuard(_IntentOverride):
     def get_default_config() -> Dict[Text, Any]:
         return {"ranking_threshold": None, "ranking_min_chars": 1, "check_in_threshold": None}
 
-    def applies(self, text: Text) -> bool:
-        return distress.level(text) in (distress.CRISIS, distress.LINE_UNANSWERED)
-
     def _ranked(self, message: Message) -> float:
         return next((entry.get("confidence") or 0.0 for entry in message.get(INTENT_RANKING_KEY) or []
                      if entry.get("name") == self.intent), 0.0)
@@ -227,7 +224,10 @@ class CrisisGuard(_IntentOverride):
         ranked = self._ranked(message)
         long_enough = sum(ch.isalnum() for ch in text) >= self.ranking_min_chars
         won = (message.get(INTENT) or {}).get("name") == self.intent
-        if self.ranking_threshold is not None and (won or long_enough) and ranked >= self.ranking_threshold:
+        # Without a threshold configured, the classifier's own express_distress stays a crisis.
+        threshold = self.ranking_threshold
+        if (won and (threshold is None or ranked >= threshold)) or (
+                threshold is not None and long_enough and ranked >= threshold):
             return distress.CRISIS
         ranked_high = self.check_in_threshold is not None and long_enough and ranked >= self.check_in_threshold
         if won or ranked_high or said == distress.CHECK_IN:

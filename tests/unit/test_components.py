@@ -113,6 +113,10 @@ def test_an_unanswered_crisis_line_is_a_crisis_with_its_own_tier(text):
     assert _tier_of(text, [("nlu_fallback", 0.8)]) == ("express_distress", "line_unanswered")
 
 
+def test_without_thresholds_a_distress_the_classifier_chose_stays_a_crisis():
+    assert _tier_of("写不下去了", [("express_distress", 0.2), ("inform", 0.1)], CrisisGuard()) == ("express_distress", None)
+
+
 def test_crisis_guard_ranking_needs_content():
     [message] = CrisisGuard(ranking_threshold=0.1).process([_ranked("😭😭", [("nlu_fallback", 1.0), ("express_distress", 0.4)])])
     assert message.get(INTENT)["name"] == "nlu_fallback"  # emoji alone: the fallback asks
